@@ -1,0 +1,42 @@
+# Two commands: `make run` (set up, seed the demo, serve with worker and beat) and `make test`.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint format migrate seed bench messages clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+## Set up, seed the demo, then serve http://127.0.0.1:8000 with a Celery worker and beat.
+run: install
+	$(BIN)/python scripts/dev.py
+
+## Set up and run the whole suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set).
+test: install
+	$(BIN)/python scripts/check_services.py
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3 var/celery var/mail

@@ -1,0 +1,368 @@
+"""Django admin for every model. Timeline events are written through the transitions service, so
+the admin refuses impossible sequences with the same messages as the rest of the product."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from foia.models import (
+    Attachment,
+    Authority,
+    Campaign,
+    Deadline,
+    Event,
+    EventGround,
+    Membership,
+    NonWorkingDay,
+    Organization,
+    RefusalGround,
+    Request,
+    Topic,
+)
+from foia.services.calendar import forget_extra_closed_days
+from foia.services.timeline import refresh_open_requests
+from foia.services.transitions import EVENT_FIELDS, record_event
+
+
+@admin.register(Authority)
+class AuthorityAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "place", "appeal_route_display", "catalogue_id", "active")
+    list_filter = ("kind", "active", "appeal_route_override", "place")
+    search_fields = ("name", "short_name", "catalogue_id", "email", "place")
+    autocomplete_fields = ("parent",)
+    readonly_fields = ("appeal_route_display",)
+    list_per_page = 50
+
+    @admin.display(description=_("appeal route"))
+    def appeal_route_display(self, obj: Authority) -> str:
+        return obj.get_appeal_route_display()
+
+
+@admin.register(NonWorkingDay)
+class NonWorkingDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "reason")
+    search_fields = ("reason",)
+    date_hierarchy = "date"
+
+    def _changed(self, request) -> None:
+        forget_extra_closed_days()
+        count = refresh_open_requests()
+        self.message_user(
+            request, _("Deadlines recomputed for %(n)d open requests.") % {"n": count}
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(lambda: self._changed(request))
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(lambda: self._changed(request))
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "email")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "organization", "role")
+    list_filter = ("role", "organization")
+    search_fields = ("user__username", "user__email", "organization__name")
+    autocomplete_fields = ("user", "organization")
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ("title", "organization", "is_public", "created_at")
+    list_filter = ("organization", "is_public")
+    search_fields = ("title", "description")
+
+
+class EventInline(admin.TabularInline):
+    model = Event
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ("occurred_on", "kind", "received_on", "decision_number", "warnings", "recorded_by")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("warnings"))
+    def warnings(self, obj: Event):
+        return format_html_join("", "<div>⚠ {}</div>", ((m,) for m in obj.flag_messages))
+
+
+class DeadlineInline(admin.TabularInline):
+    model = Deadline
+    extra = 0
+    can_delete = False
+    fields = (
+        "kind",
+        "party",
+        "opens_on",
+        "due_on",
+        "due_at",
+        "state",
+        "met_on",
+        "legal_basis",
+        "presumed",
+        "note",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ("original_name", "event", "content_type", "size", "is_public")
+    readonly_fields = ("original_name", "content_type", "size")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Request)
+class RequestAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "subject",
+        "authority",
+        "organization",
+        "status",
+        "sent_on",
+        "received_on",
+        "visibility",
+    )
+    list_filter = (
+        "status",
+        "visibility",
+        "organization",
+        "authority__kind",
+        "urgent",
+        "campaign",
+        "topics",
+    )
+    search_fields = (
+        "subject",
+        "information_sought",
+        "our_reference",
+        "their_reference",
+        "authority__name",
+    )
+    autocomplete_fields = ("authority", "assignee", "created_by")
+    readonly_fields = (
+        "status",
+        "sent_on",
+        "sent_via",
+        "received_on",
+        "received_at",
+        "received_presumed",
+        "created_at",
+        "updated_at",
+    )
+    list_select_related = ("authority", "organization")
+    date_hierarchy = "sent_on"
+    inlines = [EventInline, DeadlineInline, AttachmentInline]
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "organization",
+                    "authority",
+                    "campaign",
+                    "topics",
+                    "subject",
+                    "information_sought",
+                    "created_by",
+                    "assignee",
+                )
+            },
+        ),
+        (
+            _("Rights asked for"),
+            {
+                "fields": (
+                    "want_notice",
+                    "want_inspection",
+                    "want_copy",
+                    "copy_delivery",
+                    "copy_delivery_other",
+                    "urgent",
+                    "urgent_reason",
+                )
+            },
+        ),
+        (_("References"), {"fields": ("our_reference", "their_reference")}),
+        (
+            _("Derived from the timeline"),
+            {
+                "fields": (
+                    "status",
+                    "sent_on",
+                    "sent_via",
+                    "received_on",
+                    "received_at",
+                    "received_presumed",
+                )
+            },
+        ),
+        (
+            _("Private: never published"),
+            {
+                "fields": (
+                    "requester_name",
+                    "requester_address",
+                    "requester_phone",
+                    "requester_email",
+                    "internal_notes",
+                )
+            },
+        ),
+        (_("Publication"), {"fields": ("visibility", "embargo_until")}),
+        (None, {"fields": ("created_at", "updated_at")}),
+    )
+
+
+class EventAdminForm(forms.ModelForm):
+    grounds = forms.MultipleChoiceField(
+        label=_("refusal grounds"),
+        choices=RefusalGround.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Event
+        fields = ("request", "kind", "occurred_on", *EVENT_FIELDS)
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk or self.errors:
+            return data
+        # Validate against the history now, so the form shows the reasons and keeps the input.
+        self._values = {k: data.get(k) for k in EVENT_FIELDS if k in data}
+        try:
+            with transaction.atomic():
+                record_event(
+                    request=data["request"],
+                    kind=data["kind"],
+                    occurred_on=data["occurred_on"],
+                    grounds=data.get("grounds") or [],
+                    **self._values,
+                )
+                transaction.set_rollback(True)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errs in exc.error_dict.items():
+                    self.add_error(name if name in self.fields else None, errs)
+            else:
+                self.add_error(None, exc)
+        return data
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    form = EventAdminForm
+    list_display = (
+        "occurred_on",
+        "kind",
+        "request",
+        "received_on",
+        "decision_number",
+        "recorded_by",
+    )
+    list_filter = (
+        "kind",
+        "commissioner_outcome",
+        "appeal_ground",
+        "answer_kind",
+        "grounds__ground",
+        "is_public",
+    )
+    search_fields = ("text", "decision_number", "case_number", "request__subject")
+    autocomplete_fields = ("request", "related_event", "forwarded_to")
+    list_select_related = ("request",)
+    date_hierarchy = "occurred_on"
+
+    def get_readonly_fields(self, request, obj=None):
+        # Recorded events are history: only the publication flag and the text may change.
+        if obj is not None:
+            return [
+                f
+                for f in ("request", "kind", "occurred_on", *EVENT_FIELDS)
+                if f not in ("text", "is_public")
+            ]
+        return []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        event = record_event(
+            request=form.cleaned_data["request"],
+            kind=form.cleaned_data["kind"],
+            occurred_on=form.cleaned_data["occurred_on"],
+            recorded_by=request.user,
+            grounds=form.cleaned_data.get("grounds") or [],
+            **form._values,
+        )
+        obj.pk = event.pk
+        for message in event.flag_messages:
+            self.message_user(request, message, messages.WARNING)
+
+
+@admin.register(EventGround)
+class EventGroundAdmin(admin.ModelAdmin):
+    list_display = ("event", "ground")
+    list_filter = ("ground",)
+    search_fields = ("event__request__subject", "event__decision_number")
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(admin.ModelAdmin):
+    list_display = ("due_on", "kind", "party", "state", "request", "met_on", "presumed")
+    list_filter = ("state", "kind", "party", "presumed")
+    search_fields = ("request__subject", "request__authority__name")
+    date_hierarchy = "due_on"
+    list_select_related = ("request",)
+    readonly_fields = [f.name for f in Deadline._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ("original_name", "request", "content_type", "size", "is_public")
+    list_filter = ("is_public", "content_type")
+    search_fields = ("original_name", "request__subject")
+    autocomplete_fields = ("request", "event")
