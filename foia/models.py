@@ -17,6 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from foia import appeal_routes
 
 
+class WebsiteField(models.URLField):
+    """A URL field whose forms read "example.org" as https://example.org (Django 6's default)."""
+
+    def formfield(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        return super().formfield(**kwargs)
+
+
 class AuthorityKind(models.TextChoices):
     MINISTRY = "ministry", _("Ministry")
     GOVERNMENT = "government", _("Government")
@@ -60,7 +68,7 @@ class Authority(models.Model):
     address = models.CharField(_("seat and address"), max_length=300, blank=True)
     place = models.CharField(_("place"), max_length=100, blank=True, db_index=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = WebsiteField(_("website"), blank=True)
     catalogue_id = models.CharField(
         _("catalogue id"),
         max_length=50,
@@ -123,7 +131,7 @@ class Organization(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = WebsiteField(_("website"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
