@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format migrate seed bench messages clean
+.PHONY: install run test lint format migrate seed bench messages clean browser
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,8 +23,15 @@ seed: migrate
 run: install
 	$(BIN)/python scripts/dev.py
 
+## Debian's Chromium for the browser tests (Playwright drives it; no downloaded browser).
+browser:
+	@test -x /usr/bin/chromium || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] \
+	  && (apt-get install -y -q chromium >/dev/null 2>&1 \
+	      || (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null)) \
+	  || echo "Chromium is not installed: browser tests will be skipped (apt-get install chromium)"; }
+
 ## Set up and run the whole suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set).
-test: install
+test: install browser
 	$(BIN)/python scripts/check_services.py
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run

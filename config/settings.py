@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "foia",
+    "foia.notifications",
+    "foia.stats",
+    "foia.workspace",
 ]
 
 MIDDLEWARE = [

@@ -4,5 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("app/notifications/", include("foia.notifications.urls")),
+    path("app/", include("foia.workspace.urls")),
     path("", include("foia.urls")),
 ]

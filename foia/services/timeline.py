@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +32,11 @@ from foia.models import (
     RequestStatus,
 )
 from foia.services.calendar import extra_closed_days
+
+# Sent inside refresh_request's transaction after the rows are written: receivers keep their own
+# derived data (reminder plans, statistics) exactly in step with the timeline.
+# Arguments: request (Request), derived (Derived), today (date).
+request_refreshed = Signal()
 
 PRESUMED_CHANNELS = {"ordinary_post", "registered_post"}
 DEFAULT_COMPLIANCE_DAYS = 5
@@ -579,6 +585,7 @@ def refresh_request(request: Request, *, today: dt.date | None = None) -> Derive
         for row in to_update:
             row.updated_at = timezone.now()
         Deadline.objects.bulk_update(to_update, [*SYNCED_FIELDS, "updated_at"])
+    request_refreshed.send(sender=Request, request=request, derived=derived, today=today)
     return derived
 
 

@@ -1,0 +1,1 @@
+"""Signal receivers of the reminders app (filled in with the reminder planner)."""

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StatsConfig(AppConfig):
+    name = "foia.stats"
+    label = "stats"
+    verbose_name = _("Transparency statistics")
+    default_auto_field = "django.db.models.BigAutoField"
