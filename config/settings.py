@@ -212,3 +212,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
 }
+
+# --- Reminders (issue 3): see foia/notifications.
+
+# --- Public site and dashboard (issue 4): see foia/views/public.py and foia/stats.
+
+# --- NGO workspace (issue 5): see foia/workspace.
