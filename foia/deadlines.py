@@ -69,6 +69,7 @@ def is_working_day(d: dt.date, extra_closed: ClosedDays = None) -> bool:
 
 def next_working_day_on_or_after(d: dt.date, extra_closed: ClosedDays = None) -> dt.date:
     """``d`` itself if it is a working day, else the first working day after it (ZUP Art. 80(4))."""
+    d = _as_date(d)
     while not is_working_day(d, extra_closed):
         d += dt.timedelta(days=1)
     return d
@@ -112,7 +113,11 @@ def urgent_response_due(received_at: dt.datetime | dt.date) -> dt.datetime | dt.
     zone); a bare ``date`` gives the date two days later.
     """
     if isinstance(received_at, dt.datetime):
-        return received_at + dt.timedelta(hours=URGENT_RESPONSE_HOURS)
+        if received_at.tzinfo is None:
+            return received_at + dt.timedelta(hours=URGENT_RESPONSE_HOURS)
+        # 48 real hours, also across a clock change: add them in UTC, show them in the same zone.
+        utc = received_at.astimezone(dt.UTC) + dt.timedelta(hours=URGENT_RESPONSE_HOURS)
+        return utc.astimezone(received_at.tzinfo)
     return _as_date(received_at) + dt.timedelta(days=URGENT_RESPONSE_HOURS // 24)
 
 
@@ -266,6 +271,7 @@ def deemed_delivered(
     method = delivery_method(method)
     if method is DeliveryMethod.REGISTERED_POST:
         if receipt_on is not None:
+            receipt_on = _as_date(receipt_on)
             if receipt_on < posted_on:
                 raise ValueError("The return receipt cannot be dated before the posting")
             return receipt_on
