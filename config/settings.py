@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -83,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "foia.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -214,6 +216,34 @@ LOGGING = {
 }
 
 # --- Reminders (issue 3): see foia/notifications.
+REMINDER_SEND_HOUR = envint("REMINDER_SEND_HOUR", 8)  # local time of day reminders go out
+REMINDER_DIGEST_HOUR = envint("REMINDER_DIGEST_HOUR", 7)
+# A claimed reminder whose worker died is taken over after this lease (> CELERY_TASK_TIME_LIMIT).
+REMINDER_CLAIM_LEASE_SECONDS = envint("REMINDER_CLAIM_LEASE_SECONDS", 300)
+# A queued reminder whose message was lost is queued again after this long.
+REMINDER_REQUEUE_AFTER_SECONDS = envint("REMINDER_REQUEUE_AFTER_SECONDS", 1800)
+REMINDER_RETRY_WINDOW_HOURS = envint("REMINDER_RETRY_WINDOW_HOURS", 24)
+REMINDER_LATE_AFTER_MINUTES = envint("REMINDER_LATE_AFTER_MINUTES", 60)
+if REDIS_URL:
+    # Unacknowledged tasks of a killed worker come back after this many seconds.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600),
+    }
+EMAIL_FILE_PATH = envstr("EMAIL_FILE_PATH", EMAIL_FILE_PATH)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-reminders": {
+        "task": "foia.notifications.tasks.sweep_reminders_task",
+        "schedule": REMINDER_SWEEP_MINUTES * 60.0,
+    },
+    "send-digests": {
+        "task": "foia.notifications.tasks.send_digests_task",
+        "schedule": crontab(minute=0, hour=REMINDER_DIGEST_HOUR),
+    },
+    "mark-lapsed-deadlines": {
+        "task": "foia.tasks.mark_lapsed_deadlines_task",
+        "schedule": crontab(minute=5, hour=0),
+    },
+}
 
 # --- Public site and dashboard (issue 4): see foia/views/public.py and foia/stats.
 

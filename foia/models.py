@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from foia import appeal_routes
@@ -738,6 +739,15 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.due_on:%Y-%m-%d} ({self.get_state_display()})"
+
+    @property
+    def legal_basis_display(self) -> str:
+        """The legal basis in the reader's language (stored as the English original)."""
+        return gettext(self.legal_basis)
+
+    @property
+    def note_display(self) -> str:
+        return gettext(self.note) if self.note else ""
 
     def days_left(self, today: dt.date | None = None) -> int:
         return (self.due_on - (today or timezone.localdate())).days

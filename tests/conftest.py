@@ -90,6 +90,8 @@ D = dt.date
 def _fast_passwords_and_fresh_cache(settings):
     # PBKDF2 costs ~0.3 s a user; tests only need a hasher, not a slow one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Assertions read English; tests of the Serbian pages switch language explicitly.
+    settings.LANGUAGE_CODE = "en"
     from django.core.cache import cache
 
     cache.clear()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.dispatch import Signal
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from foia import deadlines as law
@@ -527,13 +527,15 @@ def refresh_request(request: Request, *, today: dt.date | None = None) -> Derive
     """
     today = today or timezone.localdate()
     events = list(request.events.all())
-    derived = derive(
-        request,
-        events,
-        today=today,
-        extra_closed=extra_closed_days(),
-        no_appeal=request.authority.no_appeal,
-    )
+    # Texts stored on the rows (legal basis, notes) are English msgids, translated when shown.
+    with translation.override("en"):
+        derived = derive(
+            request,
+            events,
+            today=today,
+            extra_closed=extra_closed_days(),
+            no_appeal=request.authority.no_appeal,
+        )
     request_fields = (
         "status",
         "sent_on",

@@ -1,0 +1,544 @@
+"""Reminders: planned from the Deadline rows, swept on a schedule, delivered exactly once.
+
+The life of a reminder (one row per deadline and lead time, unique):
+
+    planned ──sweep──▶ queued ──task claims──▶ sending ──▶ sent
+       │                  ▲                       │ └────▶ retrying ──(backoff)──▶ sending …
+       │                  └── lost message ───────┤        └── after 24 h ──▶ failed
+       ├──▶ superseded (a later lead of the same deadline is due at the same sweep)
+       └──▶ cancelled  (the deadline was met, voided, or moved so that this lead is gone)
+
+Exactly once, and where it is only "at least once":
+1. The claim is one conditional UPDATE (state, send time, lease) committed before anything is
+   sent; a duplicated task, a second beat or a concurrent sweep finds nothing to claim.
+2. Each recipient and channel is a Delivery row (unique). In-app notifications are inserted under
+   a unique constraint: exactly once. An e-mail is marked sent in its own commit right after the
+   SMTP server accepted it.
+3. A worker killed between the claim and the sending leaves the reminder "sending"; after the
+   lease (REMINDER_CLAIM_LEASE_SECONDS) the redelivered task or the next sweep claims it again and
+   sends what is still pending: delivered once.
+4. The one window left is between the SMTP server's acceptance and that commit (milliseconds):
+   a worker killed exactly there sends that e-mail again. Its Message-ID is the same both times
+   (reminder, recipient), so mail systems can recognise the repeat.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, F, Q, Value, When
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from foia.models import Deadline, DeadlineState, Membership, Request, Role
+from foia.notifications.models import (
+    DEFAULT_LEAD_DAYS,
+    MISSED,
+    Channel,
+    Delivery,
+    DeliveryState,
+    DigestRun,
+    KindPreference,
+    Mode,
+    Notification,
+    NotificationSettings,
+    Reminder,
+    ReminderPolicy,
+    ReminderState,
+)
+from foia.services.next_steps import next_step
+
+log = logging.getLogger(__name__)
+
+PENDING_STATES = (ReminderState.PLANNED, ReminderState.QUEUED, ReminderState.RETRYING)
+BATCH = 500
+
+
+# --- planning ------------------------------------------------------------------------------------
+
+
+def lead_days_for(organization_id: int) -> list[int]:
+    policy = ReminderPolicy.objects.filter(organization_id=organization_id).first()
+    leads = policy.lead_days if policy else DEFAULT_LEAD_DAYS
+    return sorted({int(x) for x in leads}, reverse=True)
+
+
+def send_time(deadline: Deadline, lead: int) -> dt.datetime:
+    """When the reminder ``lead`` days before ``deadline`` goes out (local morning hour).
+
+    -1 means "when missed": the morning after the last day. A 48-hour deadline (due_at) is
+    reminded relative to its exact mark: 12 hours before it on the day, a minute after it when missed.
+    """
+    if deadline.due_at is not None:
+        if lead == MISSED:
+            return deadline.due_at + dt.timedelta(minutes=1)
+        if lead == 0:
+            return deadline.due_at - dt.timedelta(hours=12)
+        return deadline.due_at - dt.timedelta(days=lead)
+    day = (
+        deadline.due_on + dt.timedelta(days=1)
+        if lead == MISSED
+        else (deadline.due_on - dt.timedelta(days=lead))
+    )
+    naive = dt.datetime.combine(day, dt.time(settings.REMINDER_SEND_HOUR))
+    return timezone.make_aware(naive, timezone.get_default_timezone())
+
+
+def wants_reminders(deadline: Deadline) -> bool:
+    """Open deadlines, and missed ones nobody acted on (silence, a lapsed period)."""
+    return deadline.state == DeadlineState.OPEN or (
+        deadline.state == DeadlineState.MISSED and deadline.met_on is None
+    )
+
+
+def plan_request(request: Request, *, now: dt.datetime | None = None) -> None:
+    """Create, move or cancel the request's reminders to match its deadline rows.
+
+    A lead whose send time was before today when it is first planned is not created (a refusal
+    recorded late should not trigger last week's reminders); one already planned whose time has
+    come stays, and the sweep sends it — marked late when it is more than an hour behind.
+    """
+    now = now or timezone.now()
+    start_of_today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    leads = lead_days_for(request.organization_id)
+    deadlines = list(request.deadlines.all())
+    existing = {
+        (r.deadline_id, r.lead_days): r for r in Reminder.objects.filter(deadline__request=request)
+    }
+    to_create, to_update = [], []
+    for deadline in deadlines:
+        active = wants_reminders(deadline)
+        wanted = set(leads) if active else set()
+        for lead in leads:
+            reminder = existing.pop((deadline.pk, lead), None)
+            when = send_time(deadline, lead)
+            if reminder is None:
+                if lead in wanted and when >= start_of_today:
+                    to_create.append(Reminder(deadline=deadline, lead_days=lead, send_at=when))
+                continue
+            if reminder.state not in (ReminderState.PLANNED, ReminderState.QUEUED):
+                if lead not in wanted and reminder.state == ReminderState.RETRYING:
+                    reminder.state = ReminderState.CANCELLED
+                    to_update.append(reminder)
+                continue
+            if lead not in wanted:
+                reminder.state = ReminderState.CANCELLED
+                to_update.append(reminder)
+            elif reminder.send_at != when:
+                reminder.send_at, reminder.state = when, ReminderState.PLANNED
+                to_update.append(reminder)
+    for reminder in existing.values():  # a lead removed from the policy
+        if reminder.state in PENDING_STATES:
+            reminder.state = ReminderState.CANCELLED
+            to_update.append(reminder)
+    if to_create:
+        Reminder.objects.bulk_create(to_create, ignore_conflicts=True)
+    if to_update:
+        Reminder.objects.bulk_update(to_update, ["state", "send_at"])
+
+
+def replan_organization(organization_id: int, *, now: dt.datetime | None = None) -> int:
+    """After the lead times changed: plan again every request that has a live deadline."""
+    ids = (
+        Deadline.objects.filter(request__organization_id=organization_id)
+        .filter(Q(state=DeadlineState.OPEN) | Q(state=DeadlineState.MISSED, met_on__isnull=True))
+        .values_list("request_id", flat=True)
+        .distinct()
+    )
+    count = 0
+    for request in Request.objects.filter(pk__in=list(ids)):
+        plan_request(request, now=now)
+        count += 1
+    return count
+
+
+# --- the sweep -----------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    queued: list[int] = field(default_factory=list)
+    late: list[int] = field(default_factory=list)
+    superseded: list[int] = field(default_factory=list)
+    recovered: list[int] = field(default_factory=list)
+
+    @property
+    def to_send(self) -> list[int]:
+        return [*self.queued, *self.recovered]
+
+
+def _chunks(ids: list[int]):
+    for i in range(0, len(ids), BATCH):
+        yield ids[i : i + BATCH]
+
+
+def due_reminders(now: dt.datetime):
+    """Planned reminders whose time has come, via the (state, send_at) index."""
+    return Reminder.objects.filter(state=ReminderState.PLANNED, send_at__lte=now)
+
+
+def sweep(*, now: dt.datetime | None = None, dispatch: bool = True) -> SweepResult:
+    """Find the reminders that are due and hand each to one task.
+
+    1. Due planned reminders are grouped by deadline; only the latest lead of each deadline is
+       sent, the earlier ones are superseded (after downtime: one reminder, not a flood).
+    2. Each kept reminder moves planned → queued in a conditional UPDATE; a concurrent sweep moves
+       nothing twice. Those more than REMINDER_LATE_AFTER_MINUTES behind are marked late.
+    3. Recovery: queued ones whose message was lost, sending ones whose worker died (lease
+       expired) and retrying ones whose backoff is over are handed out again.
+    4. Tasks are enqueued after the commit.
+    """
+    now = now or timezone.now()
+    result = SweepResult()
+    late_cutoff = now - dt.timedelta(minutes=settings.REMINDER_LATE_AFTER_MINUTES)
+    with transaction.atomic():
+        rows = due_reminders(now).order_by("deadline_id", "-send_at", "-id")
+        if connection.features.has_select_for_update_skip_locked:
+            rows = rows.select_for_update(skip_locked=True)
+        rows = list(rows.values_list("id", "deadline_id", "send_at"))
+        keep = []
+        for _deadline, group in groupby(rows, key=lambda row: row[1]):
+            first, *rest = list(group)
+            keep.append(first)
+            result.superseded += [row[0] for row in rest]
+        for chunk in _chunks(result.superseded):
+            Reminder.objects.filter(pk__in=chunk, state=ReminderState.PLANNED).update(
+                state=ReminderState.SUPERSEDED
+            )
+        keep_ids = [row[0] for row in keep]
+        result.late = [row[0] for row in keep if row[2] < late_cutoff]
+        for chunk in _chunks(keep_ids):
+            Reminder.objects.filter(pk__in=chunk, state=ReminderState.PLANNED).update(
+                state=ReminderState.QUEUED,
+                queued_at=now,
+                late=Case(When(send_at__lt=late_cutoff, then=Value(True)), default=Value(False)),
+            )
+        result.queued = keep_ids
+        result.recovered = _recover(now)
+    if dispatch and result.to_send:
+        from foia.notifications.tasks import send_reminder_task
+
+        ids = list(result.to_send)
+        transaction.on_commit(lambda: [send_reminder_task.delay(pk) for pk in ids])
+    return result
+
+
+def _recover(now: dt.datetime) -> list[int]:
+    lease = now - dt.timedelta(seconds=settings.REMINDER_CLAIM_LEASE_SECONDS)
+    requeue = now - dt.timedelta(seconds=settings.REMINDER_REQUEUE_AFTER_SECONDS)
+    stale = Reminder.objects.filter(
+        Q(state=ReminderState.QUEUED, queued_at__lt=requeue)
+        | Q(state=ReminderState.SENDING, claimed_at__lt=lease)
+        | Q(state=ReminderState.RETRYING, next_attempt_at__lte=now)
+    )
+    ids = list(stale.values_list("id", flat=True))
+    for chunk in _chunks(ids):
+        Reminder.objects.filter(pk__in=chunk, state=ReminderState.QUEUED).update(queued_at=now)
+    return ids
+
+
+# --- delivery ------------------------------------------------------------------------------------
+
+
+def claim(reminder_id: int, *, now: dt.datetime) -> str | None:
+    """Claim a due reminder for sending; the token, or None when there is nothing to claim."""
+    token = uuid.uuid4().hex
+    lease = now - dt.timedelta(seconds=settings.REMINDER_CLAIM_LEASE_SECONDS)
+    claimed = (
+        Reminder.objects.filter(pk=reminder_id, send_at__lte=now)
+        .filter(
+            Q(state__in=[ReminderState.PLANNED, ReminderState.QUEUED])
+            | Q(state=ReminderState.RETRYING, next_attempt_at__lte=now)
+            | Q(state=ReminderState.SENDING, claimed_at__lt=lease)
+        )
+        .update(
+            state=ReminderState.SENDING,
+            claimed_at=now,
+            claim_token=token,
+            attempts=F("attempts") + 1,
+        )
+    )
+    return token if claimed else None
+
+
+def recipients(request: Request) -> list:
+    """The assignee, or the organisation's owners and editors when nobody is assigned."""
+    if request.assignee_id and request.assignee.is_active:
+        return [request.assignee]
+    members = Membership.objects.filter(
+        organization_id=request.organization_id,
+        role__in=[Role.OWNER, Role.EDITOR],
+        user__is_active=True,
+    ).select_related("user")
+    return [m.user for m in members]
+
+
+def user_mode(user, deadline_kind: str) -> tuple[str, str]:
+    """(mode, language) for a user and a kind of deadline."""
+    prefs = NotificationSettings.objects.filter(user=user).first()
+    language = prefs.language if prefs else settings.LANGUAGE_CODE
+    mode = prefs.mode if prefs else Mode.IMMEDIATE
+    override = KindPreference.objects.filter(user=user, deadline_kind=deadline_kind).first()
+    return (override.mode if override else mode), language
+
+
+def _ensure_deliveries(reminder: Reminder) -> list[Delivery]:
+    existing = list(reminder.deliveries.select_related("user"))
+    if existing:
+        return existing
+    rows = []
+    for user in recipients(reminder.deadline.request):
+        mode, _language = user_mode(user, reminder.deadline.kind)
+        if mode == Mode.OFF:
+            continue
+        rows.append(Delivery(reminder=reminder, user=user, channel=Channel.INAPP))
+        if mode == Mode.DIGEST:
+            rows.append(Delivery(reminder=reminder, user=user, channel=Channel.DIGEST))
+        elif user.email:
+            rows.append(Delivery(reminder=reminder, user=user, channel=Channel.EMAIL))
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+    return list(reminder.deliveries.select_related("user"))
+
+
+def request_url(request: Request) -> str:
+    try:
+        path = reverse("workspace:request", args=[request.pk])
+    except NoReverseMatch:
+        path = reverse("admin:foia_request_change", args=[request.pk])
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def reminder_context(reminder: Reminder, *, now: dt.datetime) -> dict:
+    deadline = reminder.deadline
+    request = deadline.request
+    today = timezone.localdate(now)
+    step = next_step(deadline, today=today)
+    return {
+        "reminder": reminder,
+        "deadline": deadline,
+        "request": request,
+        "authority": request.authority,
+        "days_left": (deadline.due_on - today).days,
+        "due": date_format(deadline.due_on, "d.m.Y"),
+        "due_at": deadline.due_at,
+        "missed": deadline.due_on < today,
+        "step": step,
+        "url": request_url(request),
+        "late": reminder.late,
+    }
+
+
+def reminder_title(ctx: dict) -> str:
+    deadline, request = ctx["deadline"], ctx["request"]
+    if ctx["missed"]:
+        template = _("Missed on %(due)s: %(clock)s — %(subject)s (%(authority)s)")
+    elif ctx["days_left"] == 0:
+        template = _("Due today %(due)s: %(clock)s — %(subject)s (%(authority)s)")
+    else:
+        template = _("Due %(due)s: %(clock)s — %(subject)s (%(authority)s)")
+    return template % {
+        "due": ctx["due"],
+        "clock": deadline.get_kind_display(),
+        "subject": request.subject,
+        "authority": request.authority.short_name or request.authority.name,
+    }
+
+
+def render_reminder_email(
+    reminder: Reminder, user, language: str, *, now
+) -> EmailMultiAlternatives:
+    with translation.override(language):
+        ctx = {**reminder_context(reminder, now=now), "user": user}
+        subject = reminder_title(ctx)
+        text = render_to_string("notifications/email/reminder.txt", ctx)
+        html = render_to_string("notifications/email/reminder.html", ctx)
+    domain = settings.SITE_URL.split("://")[-1].split("/")[0].split(":")[0] or "localhost"
+    message = EmailMultiAlternatives(
+        subject=f"[FOI] {subject}",
+        body=text,
+        to=[user.email],
+        headers={
+            "Message-ID": f"<reminder-{reminder.pk}-{user.pk}@{domain}>",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _backoff(attempts: int) -> dt.timedelta:
+    """1, 2, 4, … minutes, at most an hour between tries."""
+    return dt.timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def _send_email(delivery: Delivery, reminder: Reminder, *, now, connection_) -> None:
+    _mode, language = user_mode(delivery.user, reminder.deadline.kind)
+    first = delivery.first_attempt_at or now
+    try:
+        message = render_reminder_email(reminder, delivery.user, language, now=now)
+        message.connection = connection_
+        message.send()
+    except Exception as exc:  # SMTP errors, timeouts, refused connections: retry, never drop
+        attempts = delivery.attempts + 1
+        give_up = now - first >= dt.timedelta(hours=settings.REMINDER_RETRY_WINDOW_HOURS)
+        Delivery.objects.filter(pk=delivery.pk).update(
+            attempts=attempts,
+            first_attempt_at=first,
+            last_error=f"{type(exc).__name__}: {exc}",
+            state=DeliveryState.FAILED if give_up else DeliveryState.PENDING,
+            next_attempt_at=None if give_up else now + _backoff(attempts),
+        )
+        log.warning("reminder %s e-mail to %s failed (%s)", reminder.pk, delivery.user_id, exc)
+        return
+    Delivery.objects.filter(pk=delivery.pk).update(
+        state=DeliveryState.SENT,
+        sent_at=now,
+        attempts=delivery.attempts + 1,
+        first_attempt_at=first,
+        last_error="",
+    )
+
+
+def _notify_in_app(delivery: Delivery, reminder: Reminder, *, now) -> None:
+    _mode, language = user_mode(delivery.user, reminder.deadline.kind)
+    with translation.override(language):
+        ctx = reminder_context(reminder, now=now)
+        title = reminder_title(ctx)
+        body = render_to_string("notifications/inapp.txt", ctx).strip()
+    try:
+        with transaction.atomic():
+            Notification.objects.create(
+                user=delivery.user,
+                reminder=reminder,
+                title=title[:300],
+                body=body,
+                url=ctx["url"],
+            )
+    except IntegrityError:
+        pass  # already there: exactly once
+    Delivery.objects.filter(pk=delivery.pk).update(
+        state=DeliveryState.SENT, sent_at=now, attempts=F("attempts") + 1
+    )
+
+
+def deliver(reminder_id: int, *, now: dt.datetime | None = None) -> str:
+    """Claim one reminder and send what is still pending for it. Returns what happened."""
+    now = now or timezone.now()
+    token = claim(reminder_id, now=now)
+    if token is None:
+        return "not-claimed"
+    reminder = Reminder.objects.select_related(
+        "deadline__request__authority", "deadline__request__assignee"
+    ).get(pk=reminder_id)
+    mine = Reminder.objects.filter(pk=reminder_id, claim_token=token)
+    if not wants_reminders(reminder.deadline):
+        mine.update(state=ReminderState.CANCELLED)
+        return "cancelled"
+
+    deliveries = _ensure_deliveries(reminder)
+    due = [
+        d
+        for d in deliveries
+        if d.state == DeliveryState.PENDING
+        and d.channel != Channel.DIGEST
+        and (d.next_attempt_at is None or d.next_attempt_at <= now)
+    ]
+    email_connection = get_connection() if any(d.channel == Channel.EMAIL for d in due) else None
+    for delivery in due:
+        if delivery.channel == Channel.INAPP:
+            _notify_in_app(delivery, reminder, now=now)
+        else:
+            _send_email(delivery, reminder, now=now, connection_=email_connection)
+
+    states = list(
+        reminder.deliveries.exclude(channel=Channel.DIGEST).values_list(
+            "state", "next_attempt_at", "last_error"
+        )
+    )
+    failed = [row for row in states if row[0] == DeliveryState.FAILED]
+    waiting = [row[1] for row in states if row[0] == DeliveryState.PENDING]
+    if failed:
+        mine.update(state=ReminderState.FAILED, last_error=failed[0][2])
+        return "failed"
+    if waiting:
+        retry_at = min(w for w in waiting if w is not None)
+        mine.update(state=ReminderState.RETRYING, next_attempt_at=retry_at)
+        return "retrying"
+    mine.update(state=ReminderState.SENT, sent_at=now, last_error="")
+    return "sent"
+
+
+# --- the daily digest ---------------------------------------------------------------------------
+
+
+def send_digests(*, now: dt.datetime | None = None) -> int:
+    """One e-mail per user with the day's pending digest deliveries; a DigestRun row (unique per
+    user and day) is the claim. A failed send releases the claim and keeps the items pending."""
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    pending = Delivery.objects.filter(channel=Channel.DIGEST, state=DeliveryState.PENDING)
+    sent = 0
+    for user_id in pending.values_list("user_id", flat=True).distinct():
+        try:
+            with transaction.atomic():
+                run = DigestRun.objects.create(user_id=user_id, day=day)
+        except IntegrityError:
+            continue
+        items = list(
+            pending.filter(user_id=user_id).select_related(
+                "user", "reminder__deadline__request__authority"
+            )
+        )
+        user = items[0].user
+        if not user.email:
+            Delivery.objects.filter(pk__in=[d.pk for d in items]).update(
+                state=DeliveryState.SENT, sent_at=now
+            )
+            continue
+        _mode, language = user_mode(user, "")
+        with translation.override(language):
+            entries = [
+                {
+                    **reminder_context(d.reminder, now=now),
+                    "title": reminder_title(reminder_context(d.reminder, now=now)),
+                }
+                for d in items
+            ]
+            ctx = {"user": user, "entries": entries, "day": date_format(day, "d.m.Y")}
+            subject = _("Your FOI deadlines for %(day)s") % {"day": ctx["day"]}
+            text = render_to_string("notifications/email/digest.txt", ctx)
+            html = render_to_string("notifications/email/digest.html", ctx)
+        message = EmailMultiAlternatives(subject=f"[FOI] {subject}", body=text, to=[user.email])
+        message.attach_alternative(html, "text/html")
+        try:
+            message.send()
+        except Exception as exc:
+            log.warning("digest for user %s failed (%s); kept for the next run", user_id, exc)
+            run.delete()
+            continue
+        Delivery.objects.filter(pk__in=[d.pk for d in items]).update(
+            state=DeliveryState.SENT, sent_at=now, attempts=F("attempts") + 1
+        )
+        DigestRun.objects.filter(pk=run.pk).update(sent_at=now, items=len(items))
+        sent += 1
+    return sent
+
+
+# --- in-app notifications ------------------------------------------------------------------------
+
+
+def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
+    rows = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    return rows.update(read_at=timezone.now())
