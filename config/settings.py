@@ -99,6 +99,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Several processes (web, worker, beat) share the file in development: wait, do not fail.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # A file, not memory, so that a real Celery worker started by the tests sees the test data.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-foia.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: REDIS_URL for the Celery broker, result backend and the cache.
@@ -246,5 +248,15 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Public site and dashboard (issue 4): see foia/views/public.py and foia/stats.
+# Authorities with fewer requests whose timeliness is known are listed but not ranked (Alaveteli
+# hides bodies under 100); low in development so the demo data shows a ranking.
+PUBLIC_RANKING_MIN_REQUESTS = envint("RANKING_MIN_REQUESTS", 1 if DEBUG else 10)
+PUBLIC_PAGE_SIZE = envint("PUBLIC_PAGE_SIZE", 25)
 
 # --- NGO workspace (issue 5): see foia/workspace.
+LOGIN_URL = "workspace:login"
+LOGIN_REDIRECT_URL = "workspace:board"
+LOGOUT_REDIRECT_URL = None  # show registration/logged_out.html
+# Failed logins per username and address before the login is refused for the window (seconds).
+LOGIN_FAILURE_LIMIT = 5
+LOGIN_FAILURE_WINDOW = 15 * 60

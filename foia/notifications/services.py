@@ -453,6 +453,8 @@ def deliver(reminder_id: int, *, now: dt.datetime | None = None) -> str:
         and d.channel != Channel.DIGEST
         and (d.next_attempt_at is None or d.next_attempt_at <= now)
     ]
+    # In-app first: it cannot fail and does not wait on an SMTP server.
+    due.sort(key=lambda d: (d.channel != Channel.INAPP, d.pk))
     email_connection = get_connection() if any(d.channel == Channel.EMAIL for d in due) else None
     for delivery in due:
         if delivery.channel == Channel.INAPP:

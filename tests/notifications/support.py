@@ -1,0 +1,17 @@
+"""Helpers for the real-worker tests (imported by the worker process too)."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from django.core.mail.backends.filebased import EmailBackend
+
+
+class SlowFileBackend(EmailBackend):
+    """Writes e-mail files like the file backend, after a pause: the window in which the tests
+    kill the worker, after it claimed a reminder and before the e-mail left."""
+
+    def send_messages(self, email_messages):
+        time.sleep(float(os.environ.get("SLOW_EMAIL_SECONDS", "60")))
+        return super().send_messages(email_messages)
