@@ -7,6 +7,7 @@ e-mail written to var/mail/, and Celery on an embedded filesystem broker under v
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -100,7 +101,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (web, worker, beat) share the file in development: wait, do not fail.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     # A file, not memory, so that a real Celery worker started by the tests sees the test data.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-foia.sqlite3")}
+    # One file per test run, so that parallel runs do not share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-foia-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: REDIS_URL for the Celery broker, result backend and the cache.
@@ -260,3 +262,7 @@ LOGOUT_REDIRECT_URL = None  # show registration/logged_out.html
 # Failed logins per username and address before the login is refused for the window (seconds).
 LOGIN_FAILURE_LIMIT = 5
 LOGIN_FAILURE_WINDOW = 15 * 60
+# WeasyPrint and fontTools log every step of a PDF at INFO.
+LOGGING.setdefault("loggers", {}).update(
+    {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}}
+)

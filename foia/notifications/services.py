@@ -283,22 +283,43 @@ def recipients(request: Request) -> list:
     return [m.user for m in members]
 
 
+def user_prefs(users, deadline_kind: str) -> dict[int, tuple[str, str]]:
+    """{user id: (mode, language)} for a kind of deadline, in two queries for all the users."""
+    ids = [u.pk for u in users]
+    base = {
+        row.user_id: (row.mode, row.language)
+        for row in NotificationSettings.objects.filter(user_id__in=ids)
+    }
+    overrides = dict(
+        KindPreference.objects.filter(user_id__in=ids, deadline_kind=deadline_kind).values_list(
+            "user_id", "mode"
+        )
+    )
+    prefs = {}
+    for pk in ids:
+        mode, language = base.get(pk, (Mode.IMMEDIATE, settings.LANGUAGE_CODE))
+        prefs[pk] = (overrides.get(pk, mode), language)
+    return prefs
+
+
 def user_mode(user, deadline_kind: str) -> tuple[str, str]:
-    """(mode, language) for a user and a kind of deadline."""
-    prefs = NotificationSettings.objects.filter(user=user).first()
-    language = prefs.language if prefs else settings.LANGUAGE_CODE
-    mode = prefs.mode if prefs else Mode.IMMEDIATE
-    override = KindPreference.objects.filter(user=user, deadline_kind=deadline_kind).first()
-    return (override.mode if override else mode), language
+    """(mode, language) for one user and a kind of deadline."""
+    return user_prefs([user], deadline_kind)[user.pk]
 
 
-def _ensure_deliveries(reminder: Reminder) -> list[Delivery]:
+def _ensure_deliveries(reminder: Reminder) -> tuple[list[Delivery], dict]:
+    """The reminder's deliveries (created on the first claim) and their users' preferences.
+
+    Runs under the claim, so nobody else creates them meanwhile; the unique constraint stays the
+    guard if that assumption is ever broken."""
     existing = list(reminder.deliveries.select_related("user"))
     if existing:
-        return existing
+        return existing, user_prefs({d.user for d in existing}, reminder.deadline.kind)
+    users = recipients(reminder.deadline.request)
+    prefs = user_prefs(users, reminder.deadline.kind)
     rows = []
-    for user in recipients(reminder.deadline.request):
-        mode, _language = user_mode(user, reminder.deadline.kind)
+    for user in users:
+        mode, _language = prefs[user.pk]
         if mode == Mode.OFF:
             continue
         rows.append(Delivery(reminder=reminder, user=user, channel=Channel.INAPP))
@@ -306,8 +327,16 @@ def _ensure_deliveries(reminder: Reminder) -> list[Delivery]:
             rows.append(Delivery(reminder=reminder, user=user, channel=Channel.DIGEST))
         elif user.email:
             rows.append(Delivery(reminder=reminder, user=user, channel=Channel.EMAIL))
-    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
-    return list(reminder.deliveries.select_related("user"))
+    if not rows:
+        return [], prefs
+    try:
+        with transaction.atomic():
+            created = Delivery.objects.bulk_create(rows)
+        if all(d.pk for d in created):
+            return created, prefs
+    except IntegrityError:
+        pass
+    return list(reminder.deliveries.select_related("user")), prefs
 
 
 def request_url(request: Request) -> str:
@@ -381,103 +410,119 @@ def _backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 3600))
 
 
-def _send_email(delivery: Delivery, reminder: Reminder, *, now, connection_) -> None:
-    _mode, language = user_mode(delivery.user, reminder.deadline.kind)
-    first = delivery.first_attempt_at or now
+def _send_email(delivery: Delivery, reminder: Reminder, language: str, *, now, connection_):
+    """Send one e-mail; on failure schedule the next try, or give up after the retry window.
+    The outcome is saved by the caller, in the commit right after the SMTP server answered."""
+    delivery.first_attempt_at = delivery.first_attempt_at or now
+    delivery.attempts += 1
     try:
         message = render_reminder_email(reminder, delivery.user, language, now=now)
         message.connection = connection_
         message.send()
     except Exception as exc:  # SMTP errors, timeouts, refused connections: retry, never drop
-        attempts = delivery.attempts + 1
-        give_up = now - first >= dt.timedelta(hours=settings.REMINDER_RETRY_WINDOW_HOURS)
-        Delivery.objects.filter(pk=delivery.pk).update(
-            attempts=attempts,
-            first_attempt_at=first,
-            last_error=f"{type(exc).__name__}: {exc}",
-            state=DeliveryState.FAILED if give_up else DeliveryState.PENDING,
-            next_attempt_at=None if give_up else now + _backoff(attempts),
+        give_up = now - delivery.first_attempt_at >= dt.timedelta(
+            hours=settings.REMINDER_RETRY_WINDOW_HOURS
         )
+        delivery.state = DeliveryState.FAILED if give_up else DeliveryState.PENDING
+        delivery.next_attempt_at = None if give_up else now + _backoff(delivery.attempts)
+        delivery.last_error = f"{type(exc).__name__}: {exc}"
         log.warning("reminder %s e-mail to %s failed (%s)", reminder.pk, delivery.user_id, exc)
         return
+    delivery.state, delivery.sent_at, delivery.last_error = DeliveryState.SENT, now, ""
+
+
+def _save_delivery(delivery: Delivery) -> None:
     Delivery.objects.filter(pk=delivery.pk).update(
-        state=DeliveryState.SENT,
-        sent_at=now,
-        attempts=delivery.attempts + 1,
-        first_attempt_at=first,
-        last_error="",
+        state=delivery.state,
+        sent_at=delivery.sent_at,
+        attempts=delivery.attempts,
+        first_attempt_at=delivery.first_attempt_at,
+        next_attempt_at=delivery.next_attempt_at,
+        last_error=delivery.last_error,
     )
 
 
-def _notify_in_app(delivery: Delivery, reminder: Reminder, *, now) -> None:
-    _mode, language = user_mode(delivery.user, reminder.deadline.kind)
-    with translation.override(language):
-        ctx = reminder_context(reminder, now=now)
-        title = reminder_title(ctx)
-        body = render_to_string("notifications/inapp.txt", ctx).strip()
-    try:
-        with transaction.atomic():
-            Notification.objects.create(
-                user=delivery.user,
-                reminder=reminder,
-                title=title[:300],
-                body=body,
-                url=ctx["url"],
+def _notify_in_app(deliveries: list[Delivery], reminder: Reminder, prefs: dict, *, now) -> None:
+    """In-app notifications, inserted under their unique constraint: exactly once."""
+    if not deliveries:
+        return
+    rows = []
+    for delivery in deliveries:
+        with translation.override(prefs[delivery.user_id][1]):
+            ctx = reminder_context(reminder, now=now)
+            rows.append(
+                Notification(
+                    user_id=delivery.user_id,
+                    reminder=reminder,
+                    title=reminder_title(ctx)[:300],
+                    body=render_to_string("notifications/inapp.txt", ctx).strip(),
+                    url=ctx["url"],
+                )
             )
-    except IntegrityError:
-        pass  # already there: exactly once
-    Delivery.objects.filter(pk=delivery.pk).update(
+        delivery.state = DeliveryState.SENT
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    Delivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(
         state=DeliveryState.SENT, sent_at=now, attempts=F("attempts") + 1
     )
 
 
+def _finish(mine, live: list[Delivery], *, now) -> str:
+    """The reminder's state from its deliveries' (in memory: they were just saved)."""
+    failed = [d for d in live if d.state == DeliveryState.FAILED]
+    waiting = [d.next_attempt_at for d in live if d.state == DeliveryState.PENDING]
+    if failed:
+        mine.update(state=ReminderState.FAILED, last_error=failed[0].last_error)
+        return "failed"
+    if waiting:
+        mine.update(state=ReminderState.RETRYING, next_attempt_at=min(w for w in waiting if w))
+        return "retrying"
+    mine.update(state=ReminderState.SENT, sent_at=now, last_error="")
+    return "sent"
+
+
 def deliver(reminder_id: int, *, now: dt.datetime | None = None) -> str:
-    """Claim one reminder and send what is still pending for it. Returns what happened."""
+    """Claim one reminder and send what is still pending for it. Returns what happened.
+
+    Three kinds of commit: the claim (alone, before anything is sent); the deliveries and in-app
+    notifications; then, for each e-mail, its outcome right after the SMTP server answered
+    (together with the reminder's final state after the last one).
+    """
     now = now or timezone.now()
     token = claim(reminder_id, now=now)
     if token is None:
         return "not-claimed"
-    reminder = Reminder.objects.select_related(
-        "deadline__request__authority", "deadline__request__assignee"
-    ).get(pk=reminder_id)
     mine = Reminder.objects.filter(pk=reminder_id, claim_token=token)
-    if not wants_reminders(reminder.deadline):
-        mine.update(state=ReminderState.CANCELLED)
-        return "cancelled"
+    with transaction.atomic():
+        reminder = Reminder.objects.select_related(
+            "deadline__request__authority", "deadline__request__assignee"
+        ).get(pk=reminder_id)
+        if not wants_reminders(reminder.deadline):
+            mine.update(state=ReminderState.CANCELLED)
+            return "cancelled"
+        deliveries, prefs = _ensure_deliveries(reminder)
+        live = [d for d in deliveries if d.channel != Channel.DIGEST]
+        due = [
+            d
+            for d in live
+            if d.state == DeliveryState.PENDING
+            and (d.next_attempt_at is None or d.next_attempt_at <= now)
+        ]
+        # In-app first: it cannot fail and does not wait on an SMTP server.
+        _notify_in_app([d for d in due if d.channel == Channel.INAPP], reminder, prefs, now=now)
+        emails = [d for d in due if d.channel == Channel.EMAIL]
+        if not emails:
+            return _finish(mine, live, now=now)
 
-    deliveries = _ensure_deliveries(reminder)
-    due = [
-        d
-        for d in deliveries
-        if d.state == DeliveryState.PENDING
-        and d.channel != Channel.DIGEST
-        and (d.next_attempt_at is None or d.next_attempt_at <= now)
-    ]
-    # In-app first: it cannot fail and does not wait on an SMTP server.
-    due.sort(key=lambda d: (d.channel != Channel.INAPP, d.pk))
-    email_connection = get_connection() if any(d.channel == Channel.EMAIL for d in due) else None
-    for delivery in due:
-        if delivery.channel == Channel.INAPP:
-            _notify_in_app(delivery, reminder, now=now)
-        else:
-            _send_email(delivery, reminder, now=now, connection_=email_connection)
-
-    states = list(
-        reminder.deliveries.exclude(channel=Channel.DIGEST).values_list(
-            "state", "next_attempt_at", "last_error"
+    email_connection = get_connection()
+    for i, delivery in enumerate(emails):
+        _send_email(
+            delivery, reminder, prefs[delivery.user_id][1], now=now, connection_=email_connection
         )
-    )
-    failed = [row for row in states if row[0] == DeliveryState.FAILED]
-    waiting = [row[1] for row in states if row[0] == DeliveryState.PENDING]
-    if failed:
-        mine.update(state=ReminderState.FAILED, last_error=failed[0][2])
-        return "failed"
-    if waiting:
-        retry_at = min(w for w in waiting if w is not None)
-        mine.update(state=ReminderState.RETRYING, next_attempt_at=retry_at)
-        return "retrying"
-    mine.update(state=ReminderState.SENT, sent_at=now, last_error="")
-    return "sent"
+        with transaction.atomic():
+            _save_delivery(delivery)
+            if i == len(emails) - 1:
+                return _finish(mine, live, now=now)
+    return "sent"  # not reached
 
 
 # --- the daily digest ---------------------------------------------------------------------------
