@@ -45,5 +45,11 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+## Collect the strings into locale/sr_Latn (translate there), then make sr (Cyrillic) and compile.
+messages: install
+	$(BIN)/python manage.py makemessages -l sr_Latn --no-obsolete -i ".venv/*" -i "tests/*" -i "scripts/*" -i "var/*"
+	$(BIN)/python scripts/translit_po.py
+	$(BIN)/python manage.py compilemessages -l sr_Latn -l sr -i ".venv"
+
 clean:
 	rm -rf $(VENV) var/*.sqlite3 var/celery var/mail
