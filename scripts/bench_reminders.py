@@ -48,6 +48,8 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--due", type=int, default=2000)
     parser.add_argument("--send", type=int, default=3000)
+    parser.add_argument("--pool", default="threads", help="worker pool: threads or prefork")
+    parser.add_argument("--concurrency", type=int, default=8, help="per worker")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres") or not os.environ.get("REDIS_URL"):
@@ -63,6 +65,7 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"PostgreSQL {url.rsplit('@', 1)[-1]}, Redis {os.environ['REDIS_URL']}")
+    print(f"One durable commit on this machine: {commit_latency_ms():.2f} ms (WAL flush)")
     print(f"\n1. The sweep, with {args.due} reminders due")
     print(
         f"{'open requests':>14} {'reminder rows':>14} {'due query p50':>14} "
@@ -78,11 +81,16 @@ def main() -> int:
     print("\nQuery plan of the due-reminder query (largest size):")
     print(explain())
 
-    print(f"\n2. Delivery through real workers ({args.send} reminders, file e-mail backend)")
+    print(
+        f"\n2. Delivery through real workers ({args.send} reminders, file e-mail backend, "
+        f"{args.pool} pool × {args.concurrency} per worker)"
+    )
     print(f"{'workers':>8} {'seconds':>8} {'reminders/s':>12} {'e-mails':>8} {'duplicates':>10}")
     for workers in (1, 2):
         build(sizes[-1], due=args.send)
-        seconds, emails, duplicates = run_workers(workers, args.send)
+        seconds, emails, duplicates = run_workers(
+            workers, args.send, pool=args.pool, concurrency=args.concurrency
+        )
         print(
             f"{workers:>8} {seconds:>8.2f} {args.send / seconds:>12.0f} {emails:>8} "
             f"{duplicates:>10}"
@@ -210,7 +218,22 @@ def explain() -> str:
     return due_reminders(timezone.now()).order_by("deadline_id", "-send_at").explain(analyze=True)
 
 
-def run_workers(count: int, expected: int) -> tuple[float, int, int]:
+def commit_latency_ms(n: int = 100) -> float:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("CREATE TABLE IF NOT EXISTS bench_commit (x int)")
+        start = time.perf_counter()
+        for i in range(n):
+            cur.execute("INSERT INTO bench_commit VALUES (%s)", [i])
+        elapsed = (time.perf_counter() - start) * 1000 / n
+        cur.execute("DROP TABLE bench_commit")
+    return elapsed
+
+
+def run_workers(
+    count: int, expected: int, *, pool: str, concurrency: int
+) -> tuple[float, int, int]:
     from django.db import transaction
 
     from foia.notifications.models import Reminder, ReminderState

@@ -1,0 +1,1 @@
+"""Views of the NGO workspace: thin — parse input, check access, call a service, render."""
