@@ -64,6 +64,16 @@ def main() -> int:
         env=env,
     )
     procs.append(web)
+    # Beat's first interval is 10 minutes away: hand one sweep to the worker now, so that the
+    # demo's due reminders arrive in var/mail/ and in the app at once.
+    subprocess.run(
+        [celery, "-A", "config", "call", "foia.notifications.tasks.sweep_reminders_task"],
+        cwd=ROOT,
+        env=env,
+        check=False,
+        capture_output=True,
+        timeout=60,
+    )
     time.sleep(2)
     print(
         "\n"
