@@ -469,3 +469,42 @@ def test_the_daily_sweep_marks_lapsed_deadlines_missed(make_request):
     assert deadline(r, DeadlineKind.RESPONSE).state == DeadlineState.OPEN
     assert mark_lapsed_deadlines(today=TODAY) == 1
     assert deadline(r, DeadlineKind.RESPONSE).state == DeadlineState.MISSED
+
+
+def test_a_fee_demand_is_the_authority_acting_and_meets_the_answer_clock(make_request):
+    r = make_request()
+    rec(r, "sent", D(2026, 3, 2), channel="email")
+    rec(r, "fee_demanded", D(2026, 3, 10), amount="450")
+    assert deadline(r, DeadlineKind.RESPONSE).state == DeadlineState.MET
+    assert deadline(r, DeadlineKind.SILENCE_APPEAL).state == DeadlineState.VOID
+    r.refresh_from_db()
+    assert r.status == RequestStatus.FEE_DEMANDED
+
+
+def test_an_extension_after_the_deadline_moves_nothing_and_the_request_stays_silent(
+    make_request,
+):
+    r = make_request()
+    rec(r, "sent", D(2026, 3, 2), channel="email")  # due 17 Mar
+    event = rec(r, "extension", D(2026, 3, 20), new_due_on=D(2026, 4, 10))
+    assert "extension_after_deadline" in codes(event)
+    assert deadline(r, DeadlineKind.RESPONSE).state == DeadlineState.MISSED
+    assert not r.deadlines.filter(kind=DeadlineKind.EXTENDED_RESPONSE).exists()
+    r.refresh_from_db()
+    assert r.status == RequestStatus.AWAITING_ANSWER
+
+
+def test_a_partial_answer_may_cite_grounds_but_a_full_one_may_not(make_request):
+    r = make_request()
+    rec(r, "sent", D(2026, 3, 2), channel="email")
+    errors = refused(r, "answer", D(2026, 3, 10), answer_kind="full", grounds=["art14"])
+    assert "partial answer" in " ".join(errors["grounds"])
+    event = rec(r, "answer", D(2026, 3, 10), answer_kind="partial", grounds=["art14"])
+    assert event.ground_codes == ["art14"]
+
+
+def test_an_unknown_ground_is_refused(make_request):
+    r = make_request()
+    rec(r, "sent", D(2026, 3, 2), channel="email")
+    errors = refused(r, "refusal", D(2026, 3, 10), decision_number="1", grounds=["art99"])
+    assert "art99" in " ".join(errors["grounds"])

@@ -221,29 +221,43 @@ def derive(
             response = next(
                 (s for s in answer_clock if s.kind != DeadlineKind.SILENCE_APPEAL), None
             )
-            if response is not None and response.state == DeadlineState.OPEN:
-                if ev.occurred_on <= response.due_on:
-                    for spec in answer_clock:
-                        spec.void()
-                    latest = law.extended_response_latest(clock_start, extra_closed)
-                    stated = ev.new_due_on
-                    due = min(stated, latest) if stated else latest
-                    due = law.next_working_day_on_or_after(due, extra_closed)
-                    answer_clock = _answer_clock_specs(
-                        out,
-                        f"ev{ev.pk}",
-                        DeadlineKind.EXTENDED_RESPONSE,
-                        due,
-                        str(BASIS["extended"]),
-                        response.presumed,
-                        extra_closed,
-                        no_appeal,
-                        ev,
-                        note=str(_("capped at 40 days")) if stated and stated > latest else "",
-                    )
+            if (
+                response is not None
+                and response.state == DeadlineState.OPEN
+                and ev.occurred_on <= response.due_on
+            ):
+                for spec in answer_clock:
+                    spec.void()
+                latest = law.extended_response_latest(clock_start, extra_closed)
+                stated = ev.new_due_on
+                due = min(stated, latest) if stated else latest
+                due = law.next_working_day_on_or_after(due, extra_closed)
+                answer_clock = _answer_clock_specs(
+                    out,
+                    f"ev{ev.pk}",
+                    DeadlineKind.EXTENDED_RESPONSE,
+                    due,
+                    str(BASIS["extended"]),
+                    response.presumed,
+                    extra_closed,
+                    no_appeal,
+                    ev,
+                    note=str(_("capped at 40 days")) if stated and stated > latest else "",
+                )
+                # Only an extension notified in time moves the deadline (Art. 16(4)); a late
+                # one leaves the request silent, and flagged when it was recorded.
                 out.status = RequestStatus.EXTENDED
 
         elif kind == EventKind.FEE_DEMANDED:
+            # A notice that the information is held and what its copies cost (Art. 17) is the
+            # authority acting on the request: it meets the answer clock; the requester pays, or
+            # appeals the fee (Art. 22).
+            for spec in answer_clock:
+                if spec.kind == DeadlineKind.SILENCE_APPEAL:
+                    spec.void()
+                elif spec.state == DeadlineState.OPEN:
+                    spec.meet(ev, ev.occurred_on)
+            answer_clock = []
             out.status = RequestStatus.FEE_DEMANDED
 
         elif kind in (EventKind.ANSWER, EventKind.REFUSAL, EventKind.DISMISSAL):

@@ -27,6 +27,7 @@ from foia.models import (
     Channel,
     CommissionerOutcome,
     DeadlineKind,
+    DeadlineState,
     Event,
     EventGround,
     EventKind,
@@ -189,6 +190,10 @@ def validate_event(
             % {"date": _d(on), "received": _d(received)},
         )
 
+    unknown = [g for g in proposed.grounds if g not in RefusalGround.values]
+    if unknown:
+        errors.add("grounds", _("Unknown ground: %(grounds)s.") % {"grounds": ", ".join(unknown)})
+
     if kind == EventKind.INCOMPLETE_NOTICE:
         days = proposed.get("period_days")
         if days is None:
@@ -233,11 +238,6 @@ def validate_event(
     elif kind == EventKind.REFUSAL:
         if not proposed.grounds:
             errors.add("grounds", _("A refusal cites at least one legal ground."))
-        unknown = [g for g in proposed.grounds if g not in RefusalGround.values]
-        if unknown:
-            errors.add(
-                "grounds", _("Unknown ground: %(grounds)s.") % {"grounds": ", ".join(unknown)}
-            )
         if not proposed.get("decision_number"):
             flags.append(make_flag("refusal_without_number"))
 
@@ -306,6 +306,11 @@ def validate_event(
         if not proposed.get("court_outcome"):
             errors.add("court_outcome", _("Say how the court decided."))
 
+    if proposed.grounds and not (
+        kind == EventKind.REFUSAL
+        or (kind == EventKind.ANSWER and proposed.get("answer_kind") == AnswerKind.PARTIAL)
+    ):
+        errors.add("grounds", _("Legal grounds belong to a refusal or a partial answer."))
     if kind in AUTHORITY_DOCUMENT_KINDS or kind == EventKind.COMMISSIONER_DECISION:
         flags += _presumption_flags(proposed)
     errors.raise_if_any()
@@ -322,9 +327,13 @@ def _clock_start(derived, history) -> dt.date:
 
 
 def _open_answer_deadline(derived):
-    answers = derived.open_of(
-        DeadlineKind.RESPONSE, DeadlineKind.URGENT_RESPONSE, DeadlineKind.EXTENDED_RESPONSE
-    )
+    """The answer deadline still waiting for the authority (open, or passed unmet)."""
+    kinds = (DeadlineKind.RESPONSE, DeadlineKind.URGENT_RESPONSE, DeadlineKind.EXTENDED_RESPONSE)
+    answers = [
+        d
+        for d in derived.deadlines
+        if d.kind in kinds and d.met_on is None and d.state != DeadlineState.VOID
+    ]
     return answers[-1] if answers else None
 
 
