@@ -1,59 +1,294 @@
-"""Reads: querysets for pages. Views call these; templates never build querysets."""
+"""Reads: querysets for the public pages. Views call these; templates never build querysets.
+
+Privacy is decided here, once: only ``Request.objects.published(today)``; only events, documents
+and campaigns marked public; and the requester's personal data and internal notes are never even
+loaded (``PRIVATE_FIELDS`` are deferred), so no template can show them by mistake.
+
+Lists page through the facts table (narrow, indexed) and then load the few rows shown, again
+through ``published()``, so every page runs the same number of queries whatever the data size.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Replace
+from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import cached_property
 
+from foia.appeal_routes import fold
 from foia.models import (
-    AUTHORITY_DOCUMENT_KINDS,
+    Attachment,
+    Authority,
+    Campaign,
     Deadline,
-    DeadlineKind,
     DeadlineState,
     Event,
-    EventKind,
     Request,
 )
+from foia.stats.figures import published_facts
+from foia.stats.models import RequestFacts
+from foia.stats.services import RESPONSE_KINDS
 
-ANSWER_KINDS = (EventKind.ANSWER, EventKind.REFUSAL, EventKind.DISMISSAL)
-ANSWER_DEADLINES = (
-    DeadlineKind.RESPONSE,
-    DeadlineKind.URGENT_RESPONSE,
-    DeadlineKind.EXTENDED_RESPONSE,
+PRIVATE_FIELDS = (
+    "requester_name",
+    "requester_address",
+    "requester_phone",
+    "requester_email",
+    "internal_notes",
 )
+PRIVATE_RELATED = tuple(f"request__{name}" for name in PRIVATE_FIELDS)
+SEARCH_COUNT_CAP = 1000
 
 
-def headline_numbers(today: dt.date | None = None) -> dict:
-    """Counts over the published requests, in one query each for requests and deadlines."""
-    today = today or timezone.localdate()
-    published = Request.objects.published(today)
-    counts = published.aggregate(
-        total=Count("id"),
-        authorities=Count("authority", distinct=True),
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def published_requests(on: dt.date) -> QuerySet[Request]:
+    return Request.objects.published(on).defer(*PRIVATE_FIELDS)
+
+
+# --- paging over the facts ----------------------------------------------------------------------
+
+
+@dataclass
+class LogPage:
+    page: object  # django.core.paginator.Page of request ids
+    rows: list[RequestFacts]
+
+    @property
+    def paginator(self):
+        return self.page.paginator
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``cap`` rows: a broad search ("kamere" in a million requests) is shown as
+    "1,000+" and paged that far, instead of counting every match (visitors refine instead)."""
+
+    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = cap
+        self.capped = False
+
+    @cached_property
+    def count(self) -> int:
+        if self.cap is None:
+            return super().count
+        found = self.object_list.order_by()[: self.cap + 1].count()
+        self.capped = found > self.cap
+        return min(found, self.cap)
+
+
+def paginate(ids: QuerySet, number, per_page: int | None = None, cap: int | None = None):
+    paginator = CappedPaginator(
+        ids, per_page or settings.PUBLIC_PAGE_SIZE, cap=cap, allow_empty_first_page=True
     )
-    answers = Deadline.objects.filter(request__in=published, kind__in=ANSWER_DEADLINES).aggregate(
-        on_time=Count("id", filter=Q(state=DeadlineState.MET)),
-        late=Count("id", filter=Q(state=DeadlineState.MISSED, met_on__isnull=False)),
-        silent=Count(
-            "id",
-            filter=Q(state=DeadlineState.MISSED, met_on__isnull=True)
-            | Q(state=DeadlineState.OPEN, due_on__lt=today),
-        ),
+    try:
+        return paginator.page(number)
+    except PageNotAnInteger:
+        return paginator.page(1)
+    except EmptyPage:
+        raise Http404("No such page") from None
+
+
+def facts_rows(ids: list[int], on: dt.date) -> list[RequestFacts]:
+    """The facts of these requests with their request and authority, in the order given.
+
+    The request is filtered through ``published()`` again: a facts row out of step (a bulk
+    UPDATE that bypassed the signals) can hide a row, never show one.
+    """
+    if not ids:
+        return []
+    rows = (
+        RequestFacts.objects.filter(pk__in=ids, request__in=Request.objects.published(on))
+        .select_related("request", "authority")
+        .defer(*PRIVATE_RELATED)
     )
-    return {**counts, **answers}
+    by_id = {row.pk: row for row in rows}
+    return [by_id[i] for i in ids if i in by_id]
 
 
-def latest_responses(limit: int = 10, today: dt.date | None = None):
-    """The newest public answers, refusals and decisions on published requests."""
-    today = today or timezone.localdate()
-    return (
-        Event.objects.filter(
-            request__in=Request.objects.published(today),
-            kind__in=[*AUTHORITY_DOCUMENT_KINDS, EventKind.COMMISSIONER_DECISION],
-            is_public=True,
+def log_page(
+    facts: QuerySet[RequestFacts],
+    number,
+    on: dt.date,
+    per_page: int | None = None,
+    cap: int | None = None,
+):
+    """One page of a filtered, sorted facts queryset: a COUNT, the page's ids, then its rows."""
+    page = paginate(facts.values_list("pk", flat=True), number, per_page, cap)
+    return LogPage(page=page, rows=facts_rows(list(page.object_list), on))
+
+
+# --- one request --------------------------------------------------------------------------------
+
+
+def public_request(pk: int, on: dt.date) -> Request:
+    request = (
+        published_requests(on)
+        .select_related("authority", "organization", "campaign")
+        .filter(pk=pk)
+        .first()
+    )
+    if request is None:
+        raise Http404("No such published request")
+    return request
+
+
+def public_events(request: Request) -> list[Event]:
+    """The public timeline, each event with its grounds and its public documents."""
+    return list(
+        request.events.filter(is_public=True)
+        .select_related("forwarded_to")
+        .prefetch_related(
+            "grounds",
+            Prefetch(
+                "attachments",
+                queryset=Attachment.objects.filter(is_public=True).order_by("uploaded_at"),
+                to_attr="public_attachments",
+            ),
         )
-        .select_related("request__authority")
-        .order_by("-occurred_on", "-id")[:limit]
+        .order_by("occurred_on", "pk")
     )
+
+
+def public_deadlines(request: Request) -> list[Deadline]:
+    return list(request.deadlines.exclude(state=DeadlineState.VOID).order_by("due_on", "pk"))
+
+
+def public_documents(request: Request) -> list[Attachment]:
+    """Documents marked public, of a public event or of none."""
+    return list(
+        request.attachments.filter(is_public=True)
+        .filter(Q(event__isnull=True) | Q(event__is_public=True))
+        .order_by("uploaded_at", "pk")
+    )
+
+
+def public_document(pk: int, on: dt.date) -> Attachment:
+    attachment = (
+        Attachment.objects.filter(pk=pk, is_public=True, request__in=Request.objects.published(on))
+        .filter(Q(event__isnull=True) | Q(event__is_public=True))
+        .first()
+    )
+    if attachment is None:
+        raise Http404("No such public document")
+    return attachment
+
+
+# --- authorities ----------------------------------------------------------------------------------
+
+
+def folded_name():
+    """Authority.name folded in SQL like ``fold()`` for Serbian Latin (no unaccent needed)."""
+    expression = "name"
+    for accented, plain in (
+        ("Č", "c"),
+        ("č", "c"),
+        ("Ć", "c"),
+        ("ć", "c"),
+        ("Ž", "z"),
+        ("ž", "z"),
+        ("Š", "s"),
+        ("š", "s"),
+        ("Đ", "dj"),
+        ("đ", "dj"),
+    ):
+        expression = Replace(expression, Value(accented), Value(plain))
+    return expression
+
+
+def authority_directory(query: str, kind: str, number, on: dt.date):
+    authorities = Authority.objects.filter(active=True).order_by("name", "pk")
+    if kind:
+        authorities = authorities.filter(kind=kind)
+    for word in fold(query).split()[:6]:
+        authorities = authorities.alias(folded=folded_name()).filter(folded__icontains=word)
+    page = paginate(authorities.values_list("pk", flat=True), number, per_page=50)
+    ids = list(page.object_list)
+    by_id = Authority.objects.in_bulk(ids)
+    counts = dict(
+        published_facts(on)
+        .filter(authority_id__in=ids)
+        .values("authority_id")
+        .annotate(n=Count("pk"))
+        .values_list("authority_id", "n")
+        .order_by()
+    )
+    rows = [(by_id[i], counts.get(i, 0)) for i in ids if i in by_id]
+    return page, rows
+
+
+def find_authority(pk: int) -> Authority | None:
+    return Authority.objects.filter(pk=pk).only("pk", "name").first()
+
+
+def public_authority(pk: int) -> Authority:
+    authority = Authority.objects.select_related("parent").filter(pk=pk).first()
+    if authority is None:
+        raise Http404("No such authority")
+    return authority
+
+
+# --- campaigns ------------------------------------------------------------------------------------
+
+
+def public_campaign(pk: int) -> Campaign:
+    campaign = Campaign.objects.select_related("organization").filter(pk=pk, is_public=True).first()
+    if campaign is None:
+        raise Http404("No such public campaign")
+    return campaign
+
+
+def campaign_rows(campaign: Campaign, on: dt.date) -> list[RequestFacts]:
+    return list(
+        published_facts(on)
+        .filter(campaign=campaign, request__in=Request.objects.published(on))
+        .select_related("request", "authority")
+        .defer(*PRIVATE_RELATED)
+        .order_by("authority__name", "pk")
+    )
+
+
+def public_campaigns() -> list[Campaign]:
+    return list(Campaign.objects.filter(is_public=True).order_by("-created_at")[:20])
+
+
+# --- responses (home page, feeds) ---------------------------------------------------------------
+
+
+def latest_responses(
+    on: dt.date, limit: int = 10, authority: Authority | None = None
+) -> list[Event]:
+    """The newest public responses on published requests, newest first.
+
+    Index-driven in two queries: the ``limit`` requests with the latest public response hold
+    the ``limit`` latest responses, so only their events are read.
+    """
+    facts = published_facts(on).filter(last_response_on__isnull=False)
+    if authority is not None:
+        facts = facts.filter(authority=authority)
+    ids = list(
+        facts.order_by("-last_response_on", "-request_id").values_list("pk", flat=True)[:limit]
+    )
+    if not ids:
+        return []
+    events = (
+        Event.objects.filter(
+            request_id__in=ids,
+            request__in=Request.objects.published(on),
+            is_public=True,
+            kind__in=RESPONSE_KINDS,
+        )
+        .select_related("request", "request__authority")
+        .defer(*PRIVATE_RELATED)
+        .prefetch_related("grounds")
+        .order_by("-occurred_on", "-pk")
+    )
+    return list(events[:limit])

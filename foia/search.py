@@ -1,0 +1,103 @@
+"""Text analysis for the public full-text search, applied identically to documents and queries.
+
+Why not PostgreSQL's own dictionaries: a Serbian Snowball stemmer ships only with PostgreSQL 15+
+(and keeps diacritics, so ``Čačak`` and ``Cacak`` stem differently), and SQLite has none. So the
+analysis happens here, in Python, the same way for the stored document and for the query:
+
+1. fold: lower-case, Cyrillic to Latin, diacritics dropped (``foia.appeal_routes.fold``), so
+   ``Čačak``, ``Cacak`` and ``Чачак`` are all ``cacak``;
+2. split into ASCII words, drop one-letter words and common Serbian/English function words;
+3. stem lightly: strip one common inflectional ending (``kamere``, ``kamera``, ``kamerama`` →
+   ``kamer``) while keeping at least three letters; words with digits are kept whole.
+
+The stored document is those stems separated by spaces. PostgreSQL indexes it with the ``simple``
+configuration (no further stemming) and a query matches every stem as a prefix (``kamer:*``), so a
+stem the light stemmer misses still finds longer forms. The SQLite fallback looks each stem up as
+the start of a word in the same text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from foia.appeal_routes import fold
+
+# Function words (folded) that would match nearly everything.
+_STOPWORDS = (
+    "a ali bi da do iz ili je jer kao ko koja koje koji li na ne nije o od ova ove ovi ovo pa "
+    "po pri sa se si su sve sto ta te ti to u uz za zbog "
+    "an and are as at be by for from in is it of on or that the this to with"
+)
+STOPWORDS = frozenset(_STOPWORDS.split())
+
+# Longest first; one ending is stripped. Nouns and adjectives in their common cases.
+SUFFIXES = (
+    "ovima",
+    "evima",
+    "ama",
+    "ima",
+    "ovi",
+    "ova",
+    "ove",
+    "evi",
+    "eva",
+    "eve",
+    "oga",
+    "omu",
+    "ega",
+    "emu",
+    "ih",
+    "og",
+    "om",
+    "em",
+    "oj",
+    "im",
+    "a",
+    "e",
+    "i",
+    "o",
+    "u",
+)
+MIN_STEM = 3
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def stem(word: str) -> str:
+    """Strip one inflectional ending from a folded word, keeping at least MIN_STEM letters."""
+    if any(ch.isdigit() for ch in word):
+        return word
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
+            return word[: -len(suffix)]
+    return word
+
+
+def terms(*texts: str | None) -> list[str]:
+    """The search terms of some texts: folded, function words dropped, stemmed, in order."""
+    out: list[str] = []
+    for text in texts:
+        if not text:
+            continue
+        for word in _WORD.findall(fold(text)):
+            if len(word) < 2 or word in STOPWORDS:
+                continue
+            out.append(stem(word))
+    return out
+
+
+def document(*texts: str | None) -> str:
+    """The stored form of some texts: their terms, space-separated (duplicates dropped)."""
+    return " ".join(dict.fromkeys(terms(*texts)))
+
+
+def query_terms(query: str) -> list[str]:
+    """The distinct terms of a visitor's query (at most 12, to bound the SQL)."""
+    return list(dict.fromkeys(terms(query)))[:12]
+
+
+def tsquery(query_terms: list[str]) -> str:
+    """A PostgreSQL tsquery matching every term as a prefix: ``kamer:* & cacak:*``.
+
+    Terms are [a-z0-9]+ only (see ``terms``), so nothing in them is tsquery syntax.
+    """
+    return " & ".join(f"{term}:*" for term in query_terms)

@@ -1,0 +1,29 @@
+"""The public site: the log, requests, authorities, campaigns, the dashboard, documents."""
+
+from foia.views.public.dashboard import dashboard, dashboard_csv
+from foia.views.public.documents import document
+from foia.views.public.exports import export_csv, export_json
+from foia.views.public.pages import (
+    authority_detail,
+    authority_list,
+    campaign_detail,
+    data,
+    home,
+    request_detail,
+    request_log,
+)
+
+__all__ = [
+    "authority_detail",
+    "authority_list",
+    "campaign_detail",
+    "dashboard",
+    "dashboard_csv",
+    "data",
+    "document",
+    "export_csv",
+    "export_json",
+    "home",
+    "request_detail",
+    "request_log",
+]
