@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format migrate seed bench messages clean browser
+.PHONY: install run test lint format migrate seed bench bench-reminders messages clean browser
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,14 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+## Benchmarks (PostgreSQL; see README). BENCH_ARGS="--requests 100000" for a quick public run.
+bench: install
+	$(BIN)/python scripts/bench_public.py $(BENCH_ARGS)
+
+bench-reminders: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/foia_reminder_bench} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/12} $(BIN)/python scripts/bench_reminders.py $(BENCH_ARGS)
 
 ## Collect the strings into locale/sr_Latn (translate there), then make sr (Cyrillic) and compile.
 messages: install
