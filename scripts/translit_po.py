@@ -59,8 +59,14 @@ def _plain(text: str) -> str:
 
 def transliterate_po(source: str) -> str:
     """Transliterate every msgstr line (and msgstr[n]) and its continuation lines."""
-    lines, in_msgstr = [], False
+    lines, in_msgstr, in_header = [], False, False
     for line in source.splitlines():
+        if line == 'msgid ""' and not lines_have_entries(lines):
+            in_header = True  # the catalogue's header: copied as it is (Plural-Forms spans lines)
+        if in_header:
+            in_header = line != ""
+            lines.append(line)
+            continue
         if line.startswith("msgstr"):
             in_msgstr = True
             key, _, rest = line.partition(" ")
@@ -72,6 +78,10 @@ def transliterate_po(source: str) -> str:
             lines.append(line)
     text = "\n".join(lines) + "\n"
     return text.replace('"Language: sr_Latn\\n"', '"Language: sr\\n"')
+
+
+def lines_have_entries(lines: list[str]) -> bool:
+    return any(line.startswith("msgid") for line in lines)
 
 
 def _quoted(value: str) -> str:
