@@ -97,3 +97,27 @@ def test_a_met_deadline_needs_nothing(make_request):
     rec(r, "sent", D(2026, 11, 2), D(2026, 11, 20), channel="email")
     rec(r, "answer", D(2026, 11, 5), D(2026, 11, 20), answer_kind="full")
     assert step(r, DeadlineKind.RESPONSE, D(2026, 11, 20)).action == "none"
+
+
+def test_recorded_non_compliance_asks_for_enforcement_and_stops_reminding(make_request):
+    from foia.notifications.services import wants_reminders
+
+    r = make_request()
+    rec(r, "sent", D(2026, 3, 2), D(2026, 11, 20), channel="email")
+    rec(
+        r, "appeal_filed", D(2026, 3, 20), D(2026, 11, 20), appeal_ground="silence", channel="email"
+    )
+    rec(
+        r,
+        "commissioner_decision",
+        D(2026, 5, 4),
+        D(2026, 11, 20),
+        received_on=D(2026, 5, 5),
+        commissioner_outcome="ordered",
+        period_days=5,
+    )
+    rec(r, "compliance", D(2026, 6, 1), D(2026, 11, 20), compliance_result="not")
+    deadline = r.deadlines.select_related("request__authority").get(kind="compliance")
+    s = next_step(deadline, today=D(2026, 11, 20))
+    assert s.action == "enforcement" and "record non-compliance" not in s.text
+    assert not wants_reminders(deadline)

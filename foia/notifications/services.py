@@ -95,9 +95,12 @@ def send_time(deadline: Deadline, lead: int) -> dt.datetime:
 
 
 def wants_reminders(deadline: Deadline) -> bool:
-    """Open deadlines, and missed ones nobody acted on (silence, a lapsed period)."""
+    """Open deadlines, and missed ones nobody acted on (silence, a lapsed period) and whose
+    outcome is not on the record yet (non-compliance recorded closes the compliance clock)."""
     return deadline.state == DeadlineState.OPEN or (
-        deadline.state == DeadlineState.MISSED and deadline.met_on is None
+        deadline.state == DeadlineState.MISSED
+        and deadline.met_on is None
+        and deadline.met_by_event_id is None
     )
 
 

@@ -200,6 +200,14 @@ def next_step(deadline: Deadline, *, today: dt.date, no_appeal: bool | None = No
                 "record_compliance",
                 last_day=due,
             )
+        if deadline.met_by_event_id:  # non-compliance is already on the record
+            return NextStep(
+                _(
+                    "The authority did not comply: ask the Commissioner for enforcement (fines, "
+                    "Art. 28a) and record what follows."
+                ),
+                "enforcement",
+            )
         return NextStep(
             _(
                 "The compliance period ended on %(due)s: record non-compliance and ask the "

@@ -144,6 +144,9 @@ def _stage(deadline: Deadline, today: dt.date) -> str | None:
 
 
 def _when(deadline: Deadline, today: dt.date) -> str | None:
+    if deadline.met_by_event_id:
+        # Its outcome is recorded (non-compliance): a stage with a next step, not a date.
+        return None
     if deadline.due_on < today:
         return "overdue"
     if deadline.state != DeadlineState.OPEN:
