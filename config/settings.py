@@ -220,7 +220,9 @@ LOGGING = {
 }
 
 # --- Reminders (issue 3): see foia/notifications.
-REMINDER_SEND_HOUR = envint("REMINDER_SEND_HOUR", 8)  # local time of day reminders go out
+# Local hour reminders go out; in development midnight, so the demo's reminders of the day show
+# at once in var/mail/ and in the app.
+REMINDER_SEND_HOUR = envint("REMINDER_SEND_HOUR", 8 if PRODUCTION else 0)
 REMINDER_DIGEST_HOUR = envint("REMINDER_DIGEST_HOUR", 7)
 # A claimed reminder whose worker died is taken over after this lease (> CELERY_TASK_TIME_LIMIT).
 REMINDER_CLAIM_LEASE_SECONDS = envint("REMINDER_CLAIM_LEASE_SECONDS", 300)

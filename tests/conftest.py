@@ -92,6 +92,7 @@ def _fast_passwords_and_fresh_cache(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Assertions read English; tests of the Serbian pages switch language explicitly.
     settings.LANGUAGE_CODE = "en"
+    settings.REMINDER_SEND_HOUR = 8  # as in production
     from django.core.cache import cache
 
     cache.clear()
