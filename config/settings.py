@@ -99,7 +99,13 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Several processes (web, worker, beat) share the file in development: wait, do not fail.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20,
+        # Writers take the lock when their transaction begins, so a busy database makes them
+        # wait (timeout) instead of failing on a lock upgrade; WAL lets readers go on meanwhile.
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
     # A file, not memory, so that a real Celery worker started by the tests sees the test data.
     # One file per test run, so that parallel runs do not share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-foia-{os.getpid()}.sqlite3")}

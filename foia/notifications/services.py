@@ -495,6 +495,22 @@ def deliver(reminder_id: int, *, now: dt.datetime | None = None) -> str:
     if token is None:
         return "not-claimed"
     mine = Reminder.objects.filter(pk=reminder_id, claim_token=token)
+    try:
+        return _deliver_claimed(reminder_id, mine, now=now)
+    except Exception:
+        # Give the claim back so that the task's retry (or the next sweep) can take it at once;
+        # what was already delivered is recorded on its Delivery row and is not sent again. If
+        # the database itself is gone, the lease returns the reminder later instead.
+        try:
+            mine.filter(state=ReminderState.SENDING).update(
+                state=ReminderState.QUEUED, claimed_at=None, queued_at=now
+            )
+        except Exception:
+            log.exception("could not release the claim on reminder %s", reminder_id)
+        raise
+
+
+def _deliver_claimed(reminder_id: int, mine, *, now: dt.datetime) -> str:
     with transaction.atomic():
         reminder = Reminder.objects.select_related(
             "deadline__request__authority", "deadline__request__assignee"

@@ -4,6 +4,7 @@ picks up what is due again), so a lost message or a dead worker loses nothing.""
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import DatabaseError
 
 from foia.notifications import services
 
@@ -13,7 +14,14 @@ def sweep_reminders_task() -> int:
     return len(services.sweep().to_send)
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=2,
+    retry_backoff_max=120,
+    max_retries=6,
+)
 def send_reminder_task(reminder_id: int) -> str:
     outcome = services.deliver(reminder_id)
     if outcome == "retrying":

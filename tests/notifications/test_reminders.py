@@ -391,3 +391,21 @@ def test_a_viewer_is_never_a_recipient(org, make_request, clock):
     record_event(request=r, kind="sent", occurred_on=D(2026, 11, 2), channel="email")
     sweep_and_send(at(2026, 11, 10, 8, 5))
     assert all("v2@example.org" not in m.to for m in mail.outbox)
+
+
+def test_a_failure_after_the_claim_gives_the_claim_back_for_an_immediate_retry(
+    sent_request, monkeypatch
+):
+    now = at(2026, 11, 10, 8, 5)
+    pk = services.sweep(now=now, dispatch=False).queued[0]
+
+    def broken(*args, **kwargs):
+        raise services.IntegrityError("database is locked")
+
+    monkeypatch.setattr(services, "_notify_in_app", broken)
+    with pytest.raises(services.IntegrityError):
+        services.deliver(pk, now=now)
+    assert Reminder.objects.get(pk=pk).state == ReminderState.QUEUED
+    monkeypatch.undo()
+    assert services.deliver(pk, now=now + dt.timedelta(seconds=2)) == "sent"
+    assert len(mail.outbox) == 2
