@@ -196,7 +196,9 @@ def sweep(*, now: dt.datetime | None = None, dispatch: bool = True) -> SweepResu
     1. Due planned reminders are grouped by deadline; only the latest lead of each deadline is
        sent, the earlier ones are superseded (after downtime: one reminder, not a flood).
     2. Each kept reminder moves planned → queued in a conditional UPDATE; a concurrent sweep moves
-       nothing twice. Those more than REMINDER_LATE_AFTER_MINUTES behind are marked late.
+       nothing twice. Those more than REMINDER_LATE_AFTER_MINUTES behind are marked late — when
+       they were planned before their time (the sweep was not running), not when they were only
+       planned after it (a deadline recorded today whose reminder of the day is already due).
     3. Recovery: queued ones whose message was lost, sending ones whose worker died (lease
        expired) and retrying ones whose backoff is over are handed out again.
     4. Tasks are enqueued after the commit.
@@ -208,7 +210,7 @@ def sweep(*, now: dt.datetime | None = None, dispatch: bool = True) -> SweepResu
         rows = due_reminders(now).order_by("deadline_id", "-send_at", "-id")
         if connection.features.has_select_for_update_skip_locked:
             rows = rows.select_for_update(skip_locked=True)
-        rows = list(rows.values_list("id", "deadline_id", "send_at"))
+        rows = list(rows.values_list("id", "deadline_id", "send_at", "created_at"))
         keep = []
         for _deadline, group in groupby(rows, key=lambda row: row[1]):
             first, *rest = list(group)
@@ -219,12 +221,15 @@ def sweep(*, now: dt.datetime | None = None, dispatch: bool = True) -> SweepResu
                 state=ReminderState.SUPERSEDED
             )
         keep_ids = [row[0] for row in keep]
-        result.late = [row[0] for row in keep if row[2] < late_cutoff]
+        result.late = [row[0] for row in keep if row[3] <= row[2] < late_cutoff]
         for chunk in _chunks(keep_ids):
             Reminder.objects.filter(pk__in=chunk, state=ReminderState.PLANNED).update(
                 state=ReminderState.QUEUED,
                 queued_at=now,
-                late=Case(When(send_at__lt=late_cutoff, then=Value(True)), default=Value(False)),
+                late=Case(
+                    When(send_at__lt=late_cutoff, created_at__lte=F("send_at"), then=Value(True)),
+                    default=Value(False),
+                ),
             )
         result.queued = keep_ids
         result.recovered = _recover(now)

@@ -409,3 +409,12 @@ def test_a_failure_after_the_claim_gives_the_claim_back_for_an_immediate_retry(
     monkeypatch.undo()
     assert services.deliver(pk, now=now + dt.timedelta(seconds=2)) == "sent"
     assert len(mail.outbox) == 2
+
+
+def test_a_reminder_planned_after_its_time_is_not_called_late(make_request, owner, clock):
+    clock(at(2026, 11, 10, 15))  # recorded in the afternoon: the 08:00 reminder of the day is due
+    r = make_request()
+    record_event(request=r, kind="sent", occurred_on=D(2026, 11, 2), channel="email")
+    result = services.sweep(now=at(2026, 11, 10, 15, 5), dispatch=False)
+    assert result.queued and result.late == []
+    assert not Reminder.objects.get(pk=result.queued[0]).late
