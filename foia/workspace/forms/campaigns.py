@@ -9,26 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from foia.models import AuthorityKind, Channel, CopyDelivery, Organization, Request
 from foia.workspace.forms.fields import DateInput
 from foia.workspace.forms.requests import MemberChoiceField, check_rights_asked, members_of
+from foia.workspace.services import LETTER_FIELDS
 
 LIST_MAX_BYTES = 512 * 1024
 
 # The shared letter: every request of the campaign gets these.
-TEMPLATE_FIELDS = [
-    "subject",
-    "information_sought",
-    "want_notice",
-    "want_inspection",
-    "want_copy",
-    "copy_delivery",
-    "copy_delivery_other",
-    "urgent",
-    "urgent_reason",
-    "requester_name",
-    "requester_address",
-    "requester_phone",
-    "requester_email",
-    "assignee",
-]
+TEMPLATE_FIELDS = [*(f for f in LETTER_FIELDS if f != "authority"), "assignee"]
 
 
 class CampaignForm(forms.ModelForm):

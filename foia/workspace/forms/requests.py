@@ -59,21 +59,9 @@ def check_rights_asked(form: forms.Form, data: dict) -> None:
         )
 
 
+# The letter's fields (fixed once it has gone out), then our own bookkeeping.
 REQUEST_FORM_FIELDS = [
-    "authority",
-    "subject",
-    "information_sought",
-    "want_notice",
-    "want_inspection",
-    "want_copy",
-    "copy_delivery",
-    "copy_delivery_other",
-    "urgent",
-    "urgent_reason",
-    "requester_name",
-    "requester_address",
-    "requester_phone",
-    "requester_email",
+    *LETTER_FIELDS,
     "our_reference",
     "their_reference",
     "assignee",
