@@ -34,6 +34,7 @@ browser:
 test: install browser
 	$(BIN)/python scripts/check_services.py
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "foia.notifications",
     "foia.stats",
     "foia.workspace",
+    "foia.demo",
 ]
 
 MIDDLEWARE = [

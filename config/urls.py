@@ -6,5 +6,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("app/notifications/", include("foia.notifications.urls")),
     path("app/", include("foia.workspace.urls")),
-    path("", include("foia.urls")),
+    path("", include("foia.public.urls")),
 ]

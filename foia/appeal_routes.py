@@ -12,59 +12,11 @@ diacritics and script, and after dropping "of the Republic of Serbia" style suff
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from foia.text import fold
 
 COMMISSIONER = "commissioner"
 ADMINISTRATIVE_COURT = "administrative_court"
-
-_CYRILLIC = dict(
-    zip(
-        "абвгдђежзијклљмнњопрстћуфхцчџш",
-        [
-            "a",
-            "b",
-            "v",
-            "g",
-            "d",
-            "dj",
-            "e",
-            "z",
-            "z",
-            "i",
-            "j",
-            "k",
-            "l",
-            "lj",
-            "m",
-            "n",
-            "nj",
-            "o",
-            "p",
-            "r",
-            "s",
-            "t",
-            "c",
-            "u",
-            "f",
-            "h",
-            "c",
-            "c",
-            "dz",
-            "s",
-        ],
-        strict=True,
-    )
-)
-
-
-def fold(text: str) -> str:
-    """Lower-case ASCII form of a Serbian or English name: 'Čačak' and 'Чачак' both give 'cacak'."""
-    text = "".join(_CYRILLIC.get(ch, ch) for ch in text.lower())
-    text = text.replace("đ", "dj")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
-
 
 _SUFFIXES = (
     "of the republic of serbia",

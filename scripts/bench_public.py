@@ -136,7 +136,7 @@ def generate(n: int, authorities: int, appeals: int) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from foia import search
+    from foia import text as search
     from foia.stats import rollups
 
     call_command("migrate", verbosity=0)

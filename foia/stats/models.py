@@ -5,7 +5,7 @@
   recomputes the request's timeline (``foia.services.timeline.request_refreshed``), so it is always
   in step with the timeline. Clock-dependent facts ("silent", "overdue now") are computed at query
   time from the stored dates.
-- ``RequestSearch``: the folded, stemmed search document (see ``foia.search``), kept apart so the
+- ``RequestSearch``: the folded, stemmed search document (see ``foia.text``), kept apart so the
   facts table stays narrow; on PostgreSQL a generated ``tsvector`` column with a GIN index.
 - ``KindStats``, ``AuthorityStats``, ``KindMonthStats`` and ``KindDaysStats``: counters summed
   from the facts of publishable requests, adjusted by the same transaction (old contribution out,

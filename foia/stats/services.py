@@ -14,7 +14,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from foia import search
+from foia import text as search
 from foia.models import (
     AUTHORITY_DOCUMENT_KINDS,
     AnswerKind,

@@ -32,8 +32,8 @@ from foia.models import (
     Visibility,
 )
 from foia.services.transitions import record_event
+from foia.services.uploads import check_upload
 from foia.workspace.models import AuditAction, AuditEntry, CalendarFeed, new_token
-from foia.workspace.uploads import check_upload
 
 # What the official request form says: fixed once the letter has gone out.
 LETTER_FIELDS = (

@@ -12,9 +12,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from foia import exports
 from foia.models import Attachment
-from foia.views.public.documents import safe_filename
+from foia.public import exports
+from foia.public.views.documents import safe_filename
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from foia import search
-from foia.filters import search_filter
+from foia import text as search
+from foia.public.filters import search_filter
 from foia.stats.models import RequestFacts
 from tests.public.conftest import D, rec
 

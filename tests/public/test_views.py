@@ -218,7 +218,7 @@ def test_the_language_switch_serves_english_and_serbian(client, story):
 
 
 def test_a_broad_search_is_counted_up_to_a_cap(client, story, monkeypatch):
-    from foia import selectors
+    from foia.public import selectors
 
     monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 1)
     response = get(client, "requests", q="ugovor")

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from foia.workspace.uploads import check_upload, sniff_content_type
+from foia.services.uploads import check_upload, sniff_content_type
 from tests.workspace.conftest import PDF_BYTES, PNG_BYTES
 
 

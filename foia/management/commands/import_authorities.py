@@ -1,12 +1,12 @@
 """`manage.py import_authorities FILE.csv [--dry-run] [--skip-bad-rows]`: the Commissioner's
-catalogue of authorities into `Authority`. The work is in `foia.services.authority_import`."""
+catalogue of authorities into `Authority`. The work is in `foia.services.authorities`."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from foia.services.authority_import import (
+from foia.services.authorities import (
     AuthorityImportError,
     ImportReport,
     import_authorities,

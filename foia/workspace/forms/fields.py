@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from foia.models import Authority
-from foia.workspace.uploads import check_upload
+from foia.services.uploads import check_upload
 
 
 class DateInput(forms.DateInput):

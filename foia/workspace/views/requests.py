@@ -194,10 +194,10 @@ def preview(request, pk: int):
     public site's own template and selectors, so nothing private can differ from the real one."""
     # The public site's pieces, imported here so that the rest of the workspace does not depend
     # on them being importable.
-    from foia import selectors as public_selectors
+    from foia.public import selectors as public_selectors
+    from foia.public.views.display import timing
+    from foia.public.views.explain import explanations
     from foia.stats.figures import published_facts
-    from foia.views.public.display import timing
-    from foia.views.public.explain import explanations
 
     obj = access.get_request(request.user, pk)
     today = timezone.localdate()

@@ -3,7 +3,7 @@
 Idempotent: authorities are keyed by ``catalogue_id``, the organisation by slug, users by username
 and requests by (organisation, ``our_reference``). A request that already exists is skipped whole:
 its events are history and are never recorded twice. Every event goes through ``record_event``,
-with dates counted back from today, so the deadlines are live. The data is in ``foia.demo_data``.
+with dates counted back from today, so the deadlines are live. The data is in ``foia.demo.data``.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from foia import demo_data as data
 from foia.deadlines import is_working_day
+from foia.demo import data
 from foia.models import (
     Authority,
     Campaign,

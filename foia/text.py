@@ -1,10 +1,13 @@
-"""Text analysis for the public full-text search, applied identically to documents and queries.
+"""Folding and text analysis: one definition of how names and texts are compared.
+
+`fold` is the one way two spellings of a name are made comparable (case, diacritics, Latin and
+Cyrillic); the search terms below are built on it. Text analysis for the public full-text search, applied identically to documents and queries.
 
 Why not PostgreSQL's own dictionaries: a Serbian Snowball stemmer ships only with PostgreSQL 15+
 (and keeps diacritics, so ``Čačak`` and ``Cacak`` stem differently), and SQLite has none. So the
 analysis happens here, in Python, the same way for the stored document and for the query:
 
-1. fold: lower-case, Cyrillic to Latin, diacritics dropped (``foia.appeal_routes.fold``), so
+1. fold: lower-case, Cyrillic to Latin, diacritics dropped (``fold`` below), so
    ``Čačak``, ``Cacak`` and ``Чачак`` are all ``cacak``;
 2. split into ASCII words, drop one-letter words and common Serbian/English function words;
 3. stem lightly: strip one common inflectional ending (``kamere``, ``kamera``, ``kamerama`` →
@@ -19,8 +22,56 @@ the start of a word in the same text.
 from __future__ import annotations
 
 import re
+import unicodedata
 
-from foia.appeal_routes import fold
+_CYRILLIC = dict(
+    zip(
+        "абвгдђежзијклљмнњопрстћуфхцчџш",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "dj",
+            "e",
+            "z",
+            "z",
+            "i",
+            "j",
+            "k",
+            "l",
+            "lj",
+            "m",
+            "n",
+            "nj",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "c",
+            "u",
+            "f",
+            "h",
+            "c",
+            "c",
+            "dz",
+            "s",
+        ],
+        strict=True,
+    )
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII form of a Serbian or English name: 'Čačak' and 'Чачак' both give 'cacak'."""
+    text = "".join(_CYRILLIC.get(ch, ch) for ch in text.lower())
+    text = text.replace("đ", "dj")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
 
 # Function words (folded) that would match nearly everything.
 _STOPWORDS = (

@@ -6,8 +6,8 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from foia import exports, selectors
-from foia.views.public.pages import log_filterset
+from foia.public import exports, selectors
+from foia.public.views.pages import log_filterset
 
 
 def _rows(request):

@@ -1,9 +1,9 @@
 """The public site: the log, requests, authorities, campaigns, the dashboard, documents."""
 
-from foia.views.public.dashboard import dashboard, dashboard_csv
-from foia.views.public.documents import document
-from foia.views.public.exports import export_csv, export_json
-from foia.views.public.pages import (
+from foia.public.views.dashboard import dashboard, dashboard_csv
+from foia.public.views.documents import document
+from foia.public.views.exports import export_csv, export_json
+from foia.public.views.pages import (
     authority_detail,
     authority_list,
     campaign_detail,

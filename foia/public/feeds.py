@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from foia import selectors
 from foia.models import Event
+from foia.public import selectors
 
 LIMIT = 50
 

@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from foia import feeds
-from foia.views import public
+from foia.public import feeds
+from foia.public import views as public
 
 app_name = "public"
 

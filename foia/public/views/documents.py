@@ -14,7 +14,7 @@ from django.http import FileResponse, Http404
 from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_safe
 
-from foia import selectors
+from foia.public import selectors
 
 # Types a browser may be told; anything else is served as opaque bytes.
 SAFE_TYPES = {

@@ -8,15 +8,15 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from foia import selectors
-from foia.filters import RequestLogFilter
 from foia.models import AuthorityKind, EventKind, RequestStatus
+from foia.public import selectors
+from foia.public.filters import RequestLogFilter
+from foia.public.views import tables
+from foia.public.views.display import timing
+from foia.public.views.explain import explanations
 from foia.stats import figures as stats
 from foia.stats.figures import published_facts
 from foia.stats.models import Outcome
-from foia.views.public import tables
-from foia.views.public.display import timing
-from foia.views.public.explain import explanations
 
 
 def _with_timing(rows, today):
@@ -197,6 +197,6 @@ def campaign_detail(request, pk: int):
 
 @require_safe
 def data(request):
-    from foia import exports
+    from foia.public import exports
 
     return render(request, "public/data.html", {"columns": exports.COLUMNS})

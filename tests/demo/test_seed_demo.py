@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
-from foia import demo_data
+from foia.demo import data as demo_data
 from foia.models import (
     Authority,
     AuthorityKind,

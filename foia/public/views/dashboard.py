@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
-from foia import selectors
 from foia.models import AuthorityKind
+from foia.public import selectors
+from foia.public.views import tables
+from foia.public.views.display import interval
+from foia.public.views.pages import authority_tables
 from foia.stats import figures as stats
 from foia.stats.figures import published_facts
-from foia.views.public import tables
-from foia.views.public.display import interval
-from foia.views.public.pages import authority_tables
 
 
 def _id(request, name: str) -> int | None:

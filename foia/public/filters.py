@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from foia import search
+from foia import text as search
 from foia.models import AuthorityKind, Campaign, Request, RequestStatus, Topic
 from foia.stats.models import Outcome, RequestFacts, RequestSearch
 
@@ -33,7 +33,7 @@ def _years() -> list[tuple[int, int]]:
 
 
 def search_filter(queryset: QuerySet, query: str) -> QuerySet:
-    """Requests whose search document holds every term of ``query`` (see ``foia.search``)."""
+    """Requests whose search document holds every term of ``query`` (see ``foia.text``)."""
     terms = search.query_terms(query)
     if not terms:
         return queryset

@@ -1,4 +1,4 @@
-"""Tests for `manage.py import_authorities` and `foia.services.authority_import`.
+"""Tests for `manage.py import_authorities` and `foia.services.authorities`.
 
 Every file is written to tmp_path and imported through call_command, as staff would run it; the
 service is called directly only for the inputs the command cannot take (rows, mappings).
@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from foia.models import Authority, AuthorityKind
-from foia.services.authority_import import AuthorityImportError, import_authorities
+from foia.services.authorities import AuthorityImportError, import_authorities
 
 pytestmark = pytest.mark.django_db
 
@@ -475,7 +475,7 @@ def test_a_file_that_is_not_text_or_not_csv_is_a_command_error(tmp_path):
 
 
 def test_a_database_refusal_rolls_everything_back(tmp_path, monkeypatch):
-    from foia.services import authority_import
+    from foia.services import authorities as authority_import
 
     check_parents = authority_import._check_parents
 

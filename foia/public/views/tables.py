@@ -11,9 +11,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from foia.models import AuthorityKind
+from foia.public.views.display import days, interval, percent
 from foia.stats import charts
 from foia.stats.figures import Figures, RankedAuthority
-from foia.views.public.display import days, interval, percent
 
 TEXT, INT, PCT, DAYS = "text", "int", "pct", "days"
 
