@@ -267,6 +267,48 @@ class Visibility(models.TextChoices):
     EMBARGOED = "embargoed", _("Public after an embargo date")
 
 
+# --- field lists of a request: each list is defined here once and every surface reads it ---------
+
+# What the official request form says: fixed once the letter has gone out.
+LETTER_FIELDS = (
+    "authority",
+    "subject",
+    "information_sought",
+    "want_notice",
+    "want_inspection",
+    "want_copy",
+    "copy_delivery",
+    "copy_delivery_other",
+    "urgent",
+    "urgent_reason",
+    "requester_name",
+    "requester_address",
+    "requester_phone",
+    "requester_email",
+)
+OTHER_FIELDS = ("our_reference", "their_reference", "internal_notes", "campaign", "assignee")
+EDITABLE_FIELDS = (*LETTER_FIELDS, *OTHER_FIELDS)
+# Personal data of the requester and the organisation's own notes: never on a public page, feed,
+# export or the API without a member's access; public selectors defer them so no template can
+# show them by mistake.
+PRIVATE_FIELDS = (
+    "requester_name",
+    "requester_address",
+    "requester_phone",
+    "requester_email",
+    "internal_notes",
+)
+# Written only by the timeline replay (``foia.services.timeline.store``), never by a form.
+DERIVED_FIELDS = (
+    "status",
+    "sent_on",
+    "sent_via",
+    "received_on",
+    "received_at",
+    "received_presumed",
+)
+
+
 class RequestQuerySet(models.QuerySet):
     def published(self, today: dt.date | None = None) -> RequestQuerySet:
         """Requests the public may see today: public, or embargoed with the embargo passed."""

@@ -23,6 +23,7 @@ from django.utils.functional import cached_property
 
 from foia.appeal_routes import fold
 from foia.models import (
+    PRIVATE_FIELDS,
     Attachment,
     Authority,
     Campaign,
@@ -35,13 +36,6 @@ from foia.stats.figures import published_facts
 from foia.stats.models import RequestFacts
 from foia.stats.services import RESPONSE_KINDS
 
-PRIVATE_FIELDS = (
-    "requester_name",
-    "requester_address",
-    "requester_phone",
-    "requester_email",
-    "internal_notes",
-)
 PRIVATE_RELATED = tuple(f"request__{name}" for name in PRIVATE_FIELDS)
 SEARCH_COUNT_CAP = 1000
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from foia import deadlines as law
 from foia.models import (
+    DERIVED_FIELDS,
     AnswerKind,
     AppealGround,
     CommissionerOutcome,
@@ -550,15 +551,7 @@ def refresh_request(request: Request, *, today: dt.date | None = None) -> Derive
             extra_closed=extra_closed_days(),
             no_appeal=request.authority.no_appeal,
         )
-    request_fields = (
-        "status",
-        "sent_on",
-        "sent_via",
-        "received_on",
-        "received_at",
-        "received_presumed",
-    )
-    changed = [f for f in request_fields if getattr(request, f) != getattr(derived, f)]
+    changed = [f for f in DERIVED_FIELDS if getattr(request, f) != getattr(derived, f)]
     for name in changed:
         setattr(request, name, getattr(derived, name))
     if changed:

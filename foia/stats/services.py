@@ -17,6 +17,7 @@ from django.utils import timezone
 from foia import text as search
 from foia.models import (
     AUTHORITY_DOCUMENT_KINDS,
+    DERIVED_FIELDS,
     AnswerKind,
     Authority,
     CommissionerOutcome,
@@ -46,18 +47,7 @@ RESPONSE_KINDS = frozenset(
         EventKind.COURT_DECISION,
     }
 )
-# Request fields written by refresh_request itself: its own signal follows such a save.
-DERIVED_REQUEST_FIELDS = frozenset(
-    {
-        "status",
-        "sent_on",
-        "sent_via",
-        "received_on",
-        "received_at",
-        "received_presumed",
-        "updated_at",
-    }
-)
+DERIVED_REQUEST_FIELDS = frozenset({*DERIVED_FIELDS, "updated_at"})
 ANSWER_OUTCOMES = {
     AnswerKind.FULL: Outcome.FULL,
     AnswerKind.PARTIAL: Outcome.PARTIAL,

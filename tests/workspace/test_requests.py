@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from foia.models import Authority, AuthorityKind, Channel, EventKind, Request, RequestStatus
-from foia.workspace import services
+from foia.services import requests as services
 from foia.workspace.models import AuditAction, AuditEntry
 from tests.workspace.conftest import D, pdf
 

@@ -6,10 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from foia.models import AuthorityKind, Channel, CopyDelivery, Organization, Request
+from foia.models import LETTER_FIELDS, AuthorityKind, Channel, CopyDelivery, Organization, Request
 from foia.workspace.forms.fields import DateInput
 from foia.workspace.forms.requests import MemberChoiceField, check_rights_asked, members_of
-from foia.workspace.services import LETTER_FIELDS
 
 LIST_MAX_BYTES = 512 * 1024
 

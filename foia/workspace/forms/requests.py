@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from foia.models import (
+    LETTER_FIELDS,
     Campaign,
     CopyDelivery,
     Organization,
@@ -21,7 +22,6 @@ from foia.workspace.forms.fields import (
     DocumentField,
     setup_authority_picker,
 )
-from foia.workspace.services import LETTER_FIELDS
 
 User = get_user_model()
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from foia.workspace import ical, selectors, services
+from foia.services import organizations as services
+from foia.workspace import ical, selectors
 from foia.workspace.models import CalendarFeed
 
 HISTORY_DAYS = 365

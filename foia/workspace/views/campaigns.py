@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from foia.models import Authority, RequestStatus
-from foia.workspace import access, selectors, services
+from foia.services import requests as services
+from foia.workspace import access, selectors
 from foia.workspace.forms.campaigns import CampaignForm, CampaignSendForm
 from foia.workspace.forms.fields import add_service_errors, authority_label
 

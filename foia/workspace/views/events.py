@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from foia.deadlines import deemed_delivered
 from foia.models import Channel, EventKind
-from foia.workspace import access, services
+from foia.services import requests as services
+from foia.workspace import access
 from foia.workspace.forms.events import KIND_GROUPS, event_form_class
 from foia.workspace.forms.fields import add_service_errors, keep_input_without_errors
 

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from foia.models import Membership
-from foia.workspace import access, services
+from foia.services import organizations as services
+from foia.workspace import access
 from foia.workspace.forms.fields import add_service_errors
 from foia.workspace.forms.organization import MemberAddForm, MemberRoleForm, OrganizationForm
 from foia.workspace.models import AuditEntry

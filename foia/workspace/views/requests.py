@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from foia.models import EventKind, RequestStatus
-from foia.workspace import access, documents, selectors, services
+from foia.services import requests as services
+from foia.workspace import access, documents, selectors
 from foia.workspace.forms.events import KIND_GROUPS
 from foia.workspace.forms.fields import add_service_errors, keep_input_without_errors
 from foia.workspace.forms.requests import (

@@ -1,4 +1,5 @@
-"""Writes of the NGO workspace: keyword-only, typed, atomic; each one leaves an audit entry.
+"""Writes on requests, their documents, events and campaigns: keyword-only, typed, atomic; each
+one leaves an audit entry. Every surface (workspace, API, mail intake) calls these.
 
 Timeline events are written by ``foia.services.transitions.record_event`` (the one place that
 checks them against the law); the services here wrap it to store the uploaded documents with the
@@ -14,10 +15,12 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from foia.models import (
+    EDITABLE_FIELDS,
+    LETTER_FIELDS,
     Attachment,
     Authority,
     Campaign,
@@ -27,81 +30,13 @@ from foia.models import (
     Organization,
     Request,
     RequestStatus,
-    Role,
     Topic,
     Visibility,
 )
+from foia.services.audit import audit, diff
 from foia.services.transitions import record_event
 from foia.services.uploads import check_upload
-from foia.workspace.models import AuditAction, AuditEntry, CalendarFeed, new_token
-
-# What the official request form says: fixed once the letter has gone out.
-LETTER_FIELDS = (
-    "authority",
-    "subject",
-    "information_sought",
-    "want_notice",
-    "want_inspection",
-    "want_copy",
-    "copy_delivery",
-    "copy_delivery_other",
-    "urgent",
-    "urgent_reason",
-    "requester_name",
-    "requester_address",
-    "requester_phone",
-    "requester_email",
-)
-OTHER_FIELDS = ("our_reference", "their_reference", "internal_notes", "campaign", "assignee")
-EDITABLE_FIELDS = (*LETTER_FIELDS, *OTHER_FIELDS)
-
-
-# --- the audit trail -----------------------------------------------------------------------------
-
-
-def _plain(value: Any) -> Any:
-    """A JSON-safe, readable form of a field value as it was at the time of the change."""
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, models.Model):
-        return str(value)
-    if isinstance(value, list | tuple | set | frozenset):
-        return ", ".join(sorted(str(v) for v in value))
-    return str(value)
-
-
-def _diff(before: dict[str, Any], after: dict[str, Any]) -> list[dict]:
-    return [
-        {"field": name, "old": _plain(before.get(name)), "new": _plain(after[name])}
-        for name in after
-        if _plain(before.get(name)) != _plain(after[name])
-    ]
-
-
-def audit(
-    *,
-    organization_id: int,
-    actor: AbstractBaseUser | None,
-    action: str,
-    request: Request | None = None,
-    campaign: Campaign | None = None,
-    event: Event | None = None,
-    changes: Sequence[dict] = (),
-    note: str = "",
-) -> AuditEntry:
-    return AuditEntry.objects.create(
-        organization_id=organization_id,
-        actor=actor,
-        action=action,
-        request=request,
-        campaign=campaign,
-        event=event,
-        changes=list(changes),
-        note=note[:300],
-    )
-
+from foia.workspace.models import AuditAction, AuditEntry
 
 # --- requests --------------------------------------------------------------------------------------
 
@@ -167,7 +102,7 @@ def request_update(
     if topics is not None:
         topics = list(topics)
         after["topics"] = {t.name for t in topics}
-    changes = _diff(before, after)
+    changes = diff(before, after)
     if request.status != RequestStatus.DRAFT:
         frozen = [c["field"] for c in changes if c["field"] in LETTER_FIELDS]
         if frozen:
@@ -231,7 +166,7 @@ def request_set_publishing(
     if visibility != Visibility.EMBARGOED:
         embargo_until = None
     request = Request.objects.select_for_update().get(pk=request.pk)
-    changes = _diff(
+    changes = diff(
         {"visibility": request.visibility, "embargo_until": request.embargo_until},
         {"visibility": visibility, "embargo_until": embargo_until},
     )
@@ -510,105 +445,3 @@ def campaign_mark_sent(
         except ValidationError as exc:
             errors[request.pk] = exc.messages
     return events, errors
-
-
-# --- the calendar feed ----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def calendar_feed_regenerate(*, user: AbstractBaseUser) -> CalendarFeed:
-    """A new secret address; the old one stops working at once."""
-    feed, created = CalendarFeed.objects.get_or_create(user=user)
-    if not created:
-        feed.token = new_token()
-        feed.last_fetched_at = None
-        feed.save(update_fields=["token", "last_fetched_at"])
-    return feed
-
-
-@transaction.atomic
-def calendar_feed_revoke(*, user: AbstractBaseUser) -> None:
-    CalendarFeed.objects.filter(user=user).delete()
-
-
-# --- the organization -------------------------------------------------------------------------------
-
-ORGANIZATION_FIELDS = ("name", "address", "email", "website")
-
-
-@transaction.atomic
-def organization_update(
-    *, organization: Organization, user: AbstractBaseUser, **fields: Any
-) -> list[dict]:
-    unknown = set(fields) - set(ORGANIZATION_FIELDS)
-    if unknown:
-        raise TypeError(f"organization_update() got unexpected fields: {sorted(unknown)}")
-    changes = _diff({n: getattr(organization, n) for n in fields}, fields)
-    if changes:
-        for name, value in fields.items():
-            setattr(organization, name, value)
-        organization.full_clean()
-        organization.save(update_fields=list(fields))
-        audit(
-            organization_id=organization.pk,
-            actor=user,
-            action=AuditAction.ORGANIZATION_EDITED,
-            changes=changes,
-        )
-    return changes
-
-
-@transaction.atomic
-def membership_add(
-    *, organization: Organization, user: AbstractBaseUser, member: AbstractBaseUser, role: str
-) -> Membership:
-    if Membership.objects.filter(organization=organization, user=member).exists():
-        raise ValidationError({"who": [_("%(user)s is already a member.") % {"user": member}]})
-    membership = Membership.objects.create(organization=organization, user=member, role=role)
-    audit(
-        organization_id=organization.pk,
-        actor=user,
-        action=AuditAction.MEMBER_ADDED,
-        changes=[{"field": "role", "old": None, "new": role}],
-        note=member.get_username(),
-    )
-    return membership
-
-
-def _keeps_an_owner(membership: Membership) -> bool:
-    return (
-        Membership.objects.filter(organization_id=membership.organization_id, role=Role.OWNER)
-        .exclude(pk=membership.pk)
-        .exists()
-    )
-
-
-@transaction.atomic
-def membership_set_role(*, membership: Membership, user: AbstractBaseUser, role: str) -> Membership:
-    if membership.role == role:
-        return membership
-    if membership.role == Role.OWNER and not _keeps_an_owner(membership):
-        raise ValidationError({"role": [_("An organization needs at least one owner.")]})
-    old, membership.role = membership.role, role
-    membership.save(update_fields=["role"])
-    audit(
-        organization_id=membership.organization_id,
-        actor=user,
-        action=AuditAction.MEMBER_CHANGED,
-        changes=[{"field": "role", "old": old, "new": role}],
-        note=membership.user.get_username(),
-    )
-    return membership
-
-
-@transaction.atomic
-def membership_remove(*, membership: Membership, user: AbstractBaseUser) -> None:
-    if membership.role == Role.OWNER and not _keeps_an_owner(membership):
-        raise ValidationError({"role": [_("An organization needs at least one owner.")]})
-    audit(
-        organization_id=membership.organization_id,
-        actor=user,
-        action=AuditAction.MEMBER_REMOVED,
-        note=membership.user.get_username(),
-    )
-    membership.delete()
