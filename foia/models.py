@@ -188,6 +188,13 @@ class Topic(models.Model):
         return self.name
 
 
+class CampaignBuild(models.TextChoices):
+    QUEUED = "queued", _("waiting for the worker")
+    RUNNING = "running", _("creating the requests")
+    DONE = "done", _("ready")
+    FAILED = "failed", _("failed")
+
+
 class Campaign(models.Model):
     """One question to many bodies (e.g. the 42 local governments asked about cameras)."""
 
@@ -205,6 +212,19 @@ class Campaign(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Creating the drafts of a large campaign runs on the worker (foia.services.campaigns): its
+    # state and progress are shown on the page; the plan (authority ids, shared letter) is kept
+    # until every draft exists, so a re-run creates only what is missing.
+    build_state = models.CharField(
+        _("creation"), max_length=10, choices=CampaignBuild.choices, default=CampaignBuild.DONE
+    )
+    build_total = models.PositiveIntegerField(_("requests to create"), default=0)
+    build_done = models.PositiveIntegerField(_("requests created"), default=0)
+    build_error = models.TextField(_("creation error"), blank=True)
+    build_plan = models.JSONField(default=dict, blank=True, editable=False)
+    # The form's one-time key: a second submit of the same form finds this campaign.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("campaign")
