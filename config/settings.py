@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "foia.stats",
     "foia.workspace",
     "foia.demo",
+    "foia.mail.outbound",
 ]
 
 MIDDLEWARE = [
@@ -275,3 +276,20 @@ LOGIN_FAILURE_WINDOW = 15 * 60
 LOGGING.setdefault("loggers", {}).update(
     {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}}
 )
+
+# --- E-mail with the authorities (issue 11): see foia/mail.
+# Reply addresses r<id>-<token>@MAIL_DOMAIN; the token is an HMAC with MAIL_SECRET (default: derived
+# from SECRET_KEY — set it explicitly so that rotating SECRET_KEY keeps the old addresses working).
+MAIL_DOMAIN = envstr("MAIL_DOMAIN", "foi.localhost")
+MAIL_SECRET = envstr("MAIL_SECRET", "")
+# Local part of the From address of what the organisations send: "<org name> <noreply@MAIL_DOMAIN>".
+MAIL_FROM_LOCALPART = envstr("MAIL_FROM_LOCALPART", "noreply")
+# The Commissioner's e-mail for appeals and urgencies.
+COMMISSIONER_EMAIL = envstr("COMMISSIONER_EMAIL", "office@poverenik.rs")
+# Messages per second a campaign's sending may go out at.
+MAIL_SEND_RATE = float(envstr("MAIL_SEND_RATE", "2"))
+# Attempts before a message is given up as failed; the delay doubles from MAIL_RETRY_SECONDS.
+MAIL_SEND_MAX_ATTEMPTS = envint("MAIL_SEND_MAX_ATTEMPTS", 8)
+MAIL_RETRY_SECONDS = envint("MAIL_RETRY_SECONDS", 60)
+# A worker that died mid-send loses its claim after this many seconds (> CELERY_TASK_TIME_LIMIT).
+MAIL_CLAIM_LEASE_SECONDS = envint("MAIL_CLAIM_LEASE_SECONDS", 300)

@@ -459,6 +459,19 @@ class Request(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject} — {self.authority}"
 
+    @property
+    def reply_address(self) -> str:
+        """Where the authority's answers come back (foia.mail.addresses)."""
+        from foia.mail.addresses import reply_address
+
+        return reply_address(self)
+
+    @property
+    def appeal_reply_address(self) -> str:
+        from foia.mail.addresses import appeal_reply_address
+
+        return appeal_reply_address(self)
+
     def is_published(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
         if self.status == RequestStatus.DRAFT:

@@ -1,0 +1,1 @@
+"""E-mail with the authorities: addresses (reply addresses), outbound (sending), inbound (receiving)."""
