@@ -581,8 +581,16 @@ class CourtOutcome(models.TextChoices):
     SUSPENDED = "suspended", _("Proceedings suspended")
 
 
+class EventQuerySet(models.QuerySet):
+    def live(self) -> EventQuerySet:
+        """The events that count: not retracted (a retracted event stays only as history)."""
+        return self.filter(retracted_at__isnull=True)
+
+
 class Event(models.Model):
-    """One step in a request's life. Written only by foia.services.transitions.record_event.
+    """One step in a request's life. Written only by foia.services.transitions (record_event,
+    correct_event, retract_event); never deleted — a mistake is corrected or retracted, and the
+    original stays in the event's revisions.
 
     Dates: ``occurred_on`` is when the step happened — for a document, the day it left its sender
     (an answer counts as given on the day it leaves the authority, ZSPIJZ Art. 16). ``received_on`` is
@@ -660,6 +668,21 @@ class Event(models.Model):
         verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # Set by retract_event: the event no longer counts (replay, deadlines, statistics, the public
+    # record) and is shown to members only as struck-through history.
+    retracted_at = models.DateTimeField(_("retracted at"), null=True, blank=True, editable=False)
+    retracted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("retracted by"),
+    )
+    retraction_reason = models.TextField(_("reason for the retraction"), blank=True, editable=False)
+
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("timeline event")
@@ -679,6 +702,40 @@ class Event(models.Model):
         from foia.services.flags import flag_message
 
         return [flag_message(flag) for flag in self.flags]
+
+
+class EventRevisionAction(models.TextChoices):
+    CORRECTED = "corrected", _("Corrected")
+    RETRACTED = "retracted", _("Retracted")
+
+
+class EventRevision(models.Model):
+    """One correction or retraction of a recorded event: what it said before, who changed it,
+    when and why. Kept with the event (not only in the organisation's audit trail) so the
+    record's own history survives in every surface that shows it, the admin included."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="revisions")
+    action = models.CharField(_("action"), max_length=10, choices=EventRevisionAction.choices)
+    # [{"field": name, "old": value, "new": value}], values as text (dates ISO).
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+    reason = models.TextField(_("why"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("event revision")
+        verbose_name_plural = _("event revisions")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
 class EventGround(models.Model):

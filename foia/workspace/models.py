@@ -21,6 +21,8 @@ class AuditAction(models.TextChoices):
     ASSIGNED = "assigned", _("Assignee changed")
     PUBLISHING = "publishing", _("Publication changed")
     EVENT_RECORDED = "event_recorded", _("Event recorded")
+    EVENT_CORRECTED = "event_corrected", _("Event corrected")
+    EVENT_RETRACTED = "event_retracted", _("Event retracted")
     DOCUMENT_ADDED = "document_added", _("Document added")
     CAMPAIGN_CREATED = "campaign_created", _("Campaign created")
     ORGANIZATION_EDITED = "organization_edited", _("Organization settings changed")
