@@ -56,6 +56,12 @@ INSTALLED_APPS = [
     "foia.workspace",
     "foia.demo",
     "foia.mail.outbound",
+    "foia.mail.inbound",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "foia.api",
+    "foia.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -253,6 +259,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "foia.notifications.tasks.send_digests_task",
         "schedule": crontab(minute=0, hour=REMINDER_DIGEST_HOUR),
     },
+    "sweep-outgoing-mail": {
+        "task": "foia.mail.outbound.tasks.sweep_outgoing_task",
+        "schedule": 120.0,
+    },
     "mark-lapsed-deadlines": {
         "task": "foia.tasks.mark_lapsed_deadlines_task",
         "schedule": crontab(minute=5, hour=0),
@@ -293,3 +303,74 @@ MAIL_SEND_MAX_ATTEMPTS = envint("MAIL_SEND_MAX_ATTEMPTS", 8)
 MAIL_RETRY_SECONDS = envint("MAIL_RETRY_SECONDS", 60)
 # A worker that died mid-send loses its claim after this many seconds (> CELERY_TASK_TIME_LIMIT).
 MAIL_CLAIM_LEASE_SECONDS = envint("MAIL_CLAIM_LEASE_SECONDS", 300)
+
+# --- API and webhooks (issue 12): see foia/api and foia/webhooks.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["foia.api.auth.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_FILTER_BACKENDS": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "foia.api.throttling.ClientBurstThrottle",
+        "foia.api.throttling.ClientSustainedThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "burst": envstr("API_THROTTLE_BURST", "60/min"),
+        "sustained": envstr("API_THROTTLE_SUSTAINED", "3000/hour"),
+    },
+    "EXCEPTION_HANDLER": "foia.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+    "DATE_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "FOI tracker API",
+    "DESCRIPTION": "Requests for information of public importance in Serbia: the public log, "
+    "authorities, campaigns and figures; with a personal token, an organisation's own requests.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+API_PAGE_SIZE = envint("API_PAGE_SIZE", 50)
+API_MAX_PAGE_SIZE = 200
+# Webhooks: loopback and private targets are refused unless this is on (tests, private networks).
+WEBHOOKS_ALLOW_PRIVATE = envbool("WEBHOOKS_ALLOW_PRIVATE", False)
+WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", 10)
+# A worker that died mid-delivery loses its claim after this long (> the timeout).
+WEBHOOK_CLAIM_LEASE_SECONDS = envint("WEBHOOK_CLAIM_LEASE_SECONDS", 60)
+WEBHOOK_RETRY_BASE_SECONDS = envint("WEBHOOK_RETRY_BASE_SECONDS", 30)
+WEBHOOK_RETRY_MAX_SECONDS = envint("WEBHOOK_RETRY_MAX_SECONDS", 3600)
+WEBHOOK_DISABLE_AFTER_HOURS = envint("WEBHOOK_DISABLE_AFTER_HOURS", 24)
+WEBHOOK_SWEEP_SECONDS = envint("WEBHOOK_SWEEP_SECONDS", 60)
+CELERY_BEAT_SCHEDULE["sweep-webhooks"] = {
+    "task": "foia.webhooks.tasks.sweep_webhooks_task",
+    "schedule": float(WEBHOOK_SWEEP_SECONDS),
+}
+
+# --- Receiving e-mail (issue 11): see foia/mail/inbound. Messages come in by `manage.py
+# receive_mail` (an MTA pipes to it) and/or from the IMAP mailbox at IMAP_URL
+# (imap[s]://user:password@host[:port]/FOLDER), polled every IMAP_POLL_SECONDS by beat.
+IMAP_URL = envstr("IMAP_URL", "")
+IMAP_POLL_SECONDS = envint("IMAP_POLL_SECONDS", 60)
+IMAP_BATCH = envint("IMAP_BATCH", 200)
+# Local hour of the daily note to whoever has received mail waiting for review or classification.
+MAIL_WAITING_NOTE_HOUR = envint("MAIL_WAITING_NOTE_HOUR", 8)
+CELERY_BEAT_SCHEDULE["mail-waiting-note"] = {
+    "task": "foia.mail.inbound.tasks.waiting_note_task",
+    "schedule": crontab(minute=15, hour=MAIL_WAITING_NOTE_HOUR),
+}
+if IMAP_URL:
+    CELERY_BEAT_SCHEDULE["fetch-mail"] = {
+        "task": "foia.mail.inbound.tasks.fetch_mail_task",
+        "schedule": float(IMAP_POLL_SECONDS),
+    }
