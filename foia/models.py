@@ -566,6 +566,8 @@ class AppealDismissalReason(models.TextChoices):
     INADMISSIBLE = "inadmissible", _("Inadmissible")
     UNAUTHORISED = "unauthorised", _("Filed by an unauthorised person")
     NO_JURISDICTION = "no_jurisdiction", _("No jurisdiction")
+    # An incomplete appeal not put right in the time given: the decision may be appealed again.
+    INCOMPLETE = "incomplete", _("Incomplete, not put right")
 
 
 class ComplianceResult(models.TextChoices):
