@@ -461,21 +461,20 @@ def campaigns_of(user) -> QuerySet[Campaign]:
     )
 
 
-def campaign_rows(campaign: Campaign, *, today: dt.date) -> list[BoardItem]:
-    """Each request of the campaign with its most pressing live deadline (three queries)."""
+def campaign_rows(
+    campaign: Campaign, *, today: dt.date, requests: QuerySet[Request] | None = None
+) -> list[BoardItem]:
+    """Each request of the campaign (or of ``requests``, e.g. one page of them) with its most
+    pressing live deadline (three queries)."""
     open_now = Q(state=DeadlineState.OPEN) & ~Q(kind=DK.SILENCE_APPEAL, opens_on__gt=today)
-    requests = (
-        campaign.requests.select_related("authority", "assignee")
-        .prefetch_related(
-            Prefetch(
-                "deadlines",
-                queryset=Deadline.objects.filter(open_now | _current_missed()).order_by(
-                    "due_on", "id"
-                ),
-                to_attr="live",
-            )
+    if requests is None:
+        requests = campaign.requests.order_by("authority__name")
+    requests = requests.select_related("authority", "assignee").prefetch_related(
+        Prefetch(
+            "deadlines",
+            queryset=Deadline.objects.filter(open_now | _current_missed()).order_by("due_on", "id"),
+            to_attr="live",
         )
-        .order_by("authority__name")
     )
     rows = []
     for request in requests:

@@ -80,7 +80,13 @@ urlpatterns = [
     # Campaigns
     path("campaigns/", campaigns.index, name="campaigns"),
     path("campaigns/new/", campaigns.create, name="campaign_create"),
+    path("campaigns/choice.json", campaigns.choice_counts, name="campaign_choice"),
     path("campaigns/<int:pk>/", campaigns.detail, name="campaign"),
+    path("campaigns/<int:pk>/progress.json", campaigns.progress, name="campaign_progress"),
+    path("campaigns/<int:pk>/retry/", campaigns.retry, name="campaign_retry"),
+    path("campaigns/<int:pk>/report.<str:fmt>", campaigns.report, name="campaign_report"),
+    path("campaigns/<int:pk>/letters.zip", campaigns.letters, name="campaign_letters"),
+    path("campaigns/<int:pk>/publishing/", campaigns.publishing, name="campaign_publishing"),
     path("campaigns/<int:pk>/send/", campaigns.send, name="campaign_send"),
     # Calendar
     path("calendar/", calendar.page, name="calendar"),

@@ -38,6 +38,16 @@ class CampaignForm(forms.ModelForm):
         max_length=100,
         help_text=_("E.g. Novi Sad; combine with a kind, or leave empty for everywhere."),
     )
+    parent = forms.CharField(
+        label=_("Under this parent body"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "Its catalogue id or exact name: every body under it (e.g. the schools under a "
+            "ministry); combine with a kind or a place."
+        ),
+    )
+    submission_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
     list_file = forms.FileField(
         label=_("Or upload a list"),
         required=False,
@@ -60,7 +70,7 @@ class CampaignForm(forms.ModelForm):
             "copy_delivery": forms.RadioSelect,
         }
 
-    def __init__(self, *args, organizations: list[Organization], **kwargs):
+    def __init__(self, *args, organizations: list[Organization], kind_counts=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.organizations = organizations
         if len(organizations) == 1:
@@ -76,6 +86,12 @@ class CampaignForm(forms.ModelForm):
             empty_label=_("— nobody yet —"),
         )
         self.fields["information_sought"].required = True
+        if kind_counts is not None:
+            counts = {kind: n for kind, _label, n in kind_counts}
+            self.fields["kinds"].choices = [
+                (value, f"{label} ({counts.get(value, 0)})")
+                for value, label in AuthorityKind.choices
+            ]
         self.fields["copy_delivery"].initial = CopyDelivery.EMAIL
 
     def campaign_fields(self):
@@ -123,15 +139,41 @@ class CampaignForm(forms.ModelForm):
             [self.cleaned_data.get("list_file") or "", self.cleaned_data.get("list_text") or ""]
         )
         lines = []
+        # Control characters (a NUL from a binary file) are dropped: they can match no name.
+        text = "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())
         for line in text.splitlines():
-            cell = line.split(";")[0].split("\t")[0].strip().strip('"').strip()
+            cell = line.split(";")[0].split("\t")[0].strip().strip('"').strip()[:300]
             if cell:
                 lines.append(cell)
         return lines
 
     def has_selection(self) -> bool:
+        return not self.choice().empty
+
+    def _ids(self, name: str) -> list[int]:
+        values = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+        return [int(v) for v in values if v.isdigit() and len(v) < 10][:20000]
+
+    def added_ids(self) -> list[int]:
+        """Bodies added one by one with the search box (checkboxes named "authorities")."""
+        return self._ids("authorities")
+
+    def excluded_ids(self) -> list[int]:
+        """Bodies the preview's "leave out" boxes took out of the choice."""
+        return self._ids("exclude")
+
+    def choice(self):
+        from foia.workspace.campaign_selectors import Choice
+
         data = self.cleaned_data
-        return bool(data.get("kinds") or data.get("place") or self.list_lines())
+        return Choice(
+            kinds=list(data.get("kinds") or []),
+            place=(data.get("place") or "").strip(),
+            parent=(data.get("parent") or "").strip(),
+            lines=self.list_lines(),
+            ids=self.added_ids(),
+            exclude=self.excluded_ids(),
+        )
 
     def request_fields(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in TEMPLATE_FIELDS}
@@ -154,3 +196,24 @@ class CampaignSendForm(forms.Form):
 
     def chosen(self) -> list[Request]:
         return [self.drafts[pk] for pk in self.cleaned_data["requests"]]
+
+
+class CampaignPublishingForm(forms.Form):
+    is_public = forms.BooleanField(label=_("Show the campaign publicly"), required=False)
+    visibility = forms.ChoiceField(
+        label=_("Its requests"),
+        choices=[
+            ("", _("leave each request as it is")),
+            ("public", _("Public")),
+            ("embargoed", _("Public after an embargo date")),
+            ("private", _("Private")),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    embargo_until = forms.DateField(
+        label=_("Public from"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Only for an embargo: the requests become public on this day."),
+    )
