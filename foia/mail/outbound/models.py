@@ -82,6 +82,9 @@ class OutgoingMessage(models.Model):
     accepted_at = models.DateTimeField(_("accepted by the mail server at"), null=True, blank=True)
     raw = models.BinaryField(_("raw message"), null=True, blank=True, editable=False)
     raw_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    # The timeline event the accepted message records (kind and fields for record_event), checked
+    # when the message is queued; empty for messages that are not a legal step.
+    event_values = models.JSONField(default=dict, blank=True)
     event = models.ForeignKey(
         Event,
         on_delete=models.SET_NULL,
