@@ -24,9 +24,10 @@ from foia.models import (
     Request,
     Topic,
 )
+from foia.services import fanout
 from foia.services.calendar import forget_extra_closed_days
-from foia.services.timeline import refresh_open_requests
 from foia.services.transitions import EVENT_FIELDS, record_event
+from foia.tasks import refresh_open_requests_task
 
 
 @admin.register(Authority)
@@ -42,6 +43,11 @@ class AuthorityAdmin(admin.ModelAdmin):
     def appeal_route_display(self, obj: Authority) -> str:
         return obj.get_appeal_route_display()
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            fanout.authorities_changed([obj.pk])
+
 
 @admin.register(NonWorkingDay)
 class NonWorkingDayAdmin(admin.ModelAdmin):
@@ -50,19 +56,28 @@ class NonWorkingDayAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
 
     def _changed(self, request) -> None:
+        # Every open request is recomputed on the worker, not inside this HTTP request.
         forget_extra_closed_days()
-        count = refresh_open_requests()
+        transaction.on_commit(refresh_open_requests_task.delay)
         self.message_user(
-            request, _("Deadlines recomputed for %(n)d open requests.") % {"n": count}
+            request,
+            _(
+                "The deadlines of the open requests are being recomputed in the background; "
+                "they follow within a few minutes."
+            ),
         )
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        transaction.on_commit(lambda: self._changed(request))
+        self._changed(request)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        transaction.on_commit(lambda: self._changed(request))
+        self._changed(request)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self._changed(request)
 
 
 class MembershipInline(admin.TabularInline):
@@ -252,6 +267,21 @@ class RequestAdmin(admin.ModelAdmin):
         (None, {"fields": ("created_at", "updated_at")}),
     )
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:
+            fanout.requests_changed([form.instance])
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            fanout.requests_deleted([obj.pk])
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            fanout.requests_deleted(list(queryset.values_list("pk", flat=True)))
+            super().delete_queryset(request, queryset)
+
 
 class EventAdminForm(forms.ModelForm):
     grounds = forms.MultipleChoiceField(
@@ -327,6 +357,7 @@ class EventAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
+            fanout.requests_changed([obj.request])
             return
         event = record_event(
             request=form.cleaned_data["request"],
@@ -346,6 +377,20 @@ class EventGroundAdmin(admin.ModelAdmin):
     list_display = ("event", "ground")
     list_filter = ("ground",)
     search_fields = ("event__request__subject", "event__decision_number")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        fanout.requests_changed([obj.event.request])
+
+    def delete_model(self, request, obj):
+        the_request = obj.event.request
+        super().delete_model(request, obj)
+        fanout.requests_changed([the_request])
+
+    def delete_queryset(self, request, queryset):
+        ids = set(queryset.values_list("event__request_id", flat=True))
+        super().delete_queryset(request, queryset)
+        fanout.requests_changed(Request.objects.filter(pk__in=ids))
 
 
 @admin.register(Deadline)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from foia import appeal_routes
+from foia import appeal_routes, text
 
 
 class WebsiteField(models.URLField):
@@ -52,6 +52,28 @@ class AppealRoute(models.TextChoices):
     )
 
 
+class AuthorityQuerySet(models.QuerySet):
+    def matching(self, query: str) -> AuthorityQuerySet:
+        """Authorities whose name, short name, place or initials start a word with every word
+        typed, in any script, with or without diacritics; names starting with the first word
+        first. An empty query matches nothing."""
+        words = text.name_query(query)
+        if not words:
+            return self.none()
+        every_word = Q()
+        for word in words:
+            every_word &= Q(search_key__contains=f" {word}")
+        # A catalogue id typed whole also finds its body.
+        qs = self.filter(every_word | Q(catalogue_id__iexact=query.strip()[:50]))
+        return qs.annotate(
+            name_rank=models.Case(
+                models.When(search_key__startswith=f" {words[0]}", then=models.Value(0)),
+                default=models.Value(1),
+                output_field=models.IntegerField(),
+            )
+        ).order_by("name_rank", "name", "pk")
+
+
 class Authority(models.Model):
     """A public authority (organ javne vlasti, ZSPIJZ Art. 3)."""
 
@@ -86,8 +108,12 @@ class Authority(models.Model):
         blank=True,
         help_text=_("Leave empty: the route is derived from the name (ZSPIJZ Art. 22(2))."),
     )
+    # Derived from the names and place (``foia.text.name_key``): what every name search reads.
+    search_key = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AuthorityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("authority")
@@ -96,6 +122,18 @@ class Authority(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_key()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "short_name", "place"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
+
+    def refresh_search_key(self) -> str:
+        """Set ``search_key`` from the names; bulk writers call this before bulk_create/update."""
+        self.search_key = text.name_key(self.name, self.short_name, self.place)
+        return self.search_key
 
     @property
     def appeal_route(self) -> str:
@@ -820,13 +858,31 @@ class DeadlineState(models.TextChoices):
     VOID = "void", _("Void")
 
 
+# --- the one definition of "overdue" ------------------------------------------------------------
+# A deadline is *unresolved* while it is open, or lapsed with nothing on the record about it (not
+# met late, no outcome recorded such as non-compliance). It is *overdue* when it is unresolved and
+# its last day has passed. The board, reminders, the calendar, next steps and the API read these;
+# request-level silence for the statistics is ``foia.stats.models.silent_q`` (built on the facts).
+
+
+def unresolved_q(prefix: str = "") -> Q:
+    p = prefix
+    return Q(**{f"{p}state": "open"}) | Q(
+        **{f"{p}state": "missed", f"{p}met_on__isnull": True, f"{p}met_by_event__isnull": True}
+    )
+
+
+def overdue_q(today: dt.date, prefix: str = "") -> Q:
+    return unresolved_q(prefix) & Q(**{f"{prefix}due_on__lt": today})
+
+
 class DeadlineQuerySet(models.QuerySet):
+    def unresolved(self) -> DeadlineQuerySet:
+        return self.filter(unresolved_q())
+
     def overdue(self, today: dt.date | None = None) -> DeadlineQuerySet:
-        """Open deadlines whose last day has passed: silence, when the authority is the party."""
-        today = today or timezone.localdate()
-        return self.filter(state=DeadlineState.OPEN, due_on__lt=today) | self.filter(
-            state=DeadlineState.MISSED, met_on__isnull=True
-        )
+        """Unresolved deadlines whose last day has passed (see ``overdue_q``)."""
+        return self.filter(overdue_q(today or timezone.localdate()))
 
 
 class Deadline(models.Model):
@@ -886,6 +942,22 @@ class Deadline(models.Model):
     def days_left(self, today: dt.date | None = None) -> int:
         return (self.due_on - (today or timezone.localdate())).days
 
+    @property
+    def is_unresolved(self) -> bool:
+        """Open, or lapsed with nothing on the record about it (see ``unresolved_q``)."""
+        return self.state == DeadlineState.OPEN or (
+            self.state == DeadlineState.MISSED
+            and self.met_on is None
+            and self.met_by_event_id is None
+        )
+
     def is_overdue(self, today: dt.date | None = None) -> bool:
+        """Unresolved and past its last day (see ``overdue_q``)."""
+        return self.is_unresolved and self.due_on < (today or timezone.localdate())
+
+    def has_lapsed(self, today: dt.date | None = None) -> bool:
+        """Its last day passed unmet, whether or not anything was recorded since."""
         today = today or timezone.localdate()
-        return self.state == DeadlineState.OPEN and self.due_on < today
+        return self.state == DeadlineState.MISSED or (
+            self.state == DeadlineState.OPEN and self.due_on < today
+        )

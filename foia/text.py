@@ -152,3 +152,41 @@ def tsquery(query_terms: list[str]) -> str:
     Terms are [a-z0-9]+ only (see ``terms``), so nothing in them is tsquery syntax.
     """
     return " & ".join(f"{term}:*" for term in query_terms)
+
+
+# --- authority names: the one matcher ------------------------------------------------------------
+# Every surface that finds an authority by what someone typed (the public directory, the
+# workspace picker, the campaign selection, the API) matches it against this key, so "Чачак",
+# "Cacak" and "Čačak" find the same body, a word's start finds the word, and "MUP" finds the
+# Ministarstvo unutrašnjih poslova.
+
+_NAME_SUFFIXES = ("republike srbije", "of the republic of serbia", "of serbia", "srbije")
+_NAME_FILLERS = frozenset({"i", "za", "u", "na", "od", "the", "of", "and", "for", "o", "sa", "s"})
+NAME_QUERY_WORDS = 6
+
+
+def _initials(folded_name: str) -> str:
+    core = folded_name
+    for suffix in _NAME_SUFFIXES:
+        if core.endswith(" " + suffix):
+            core = core[: -len(suffix) - 1]
+    words = [w for w in core.split() if w not in _NAME_FILLERS and not w.isdigit()]
+    return "".join(w[0] for w in words) if len(words) >= 2 else ""
+
+
+def name_key(*names: str | None) -> str:
+    """The stored search key of an authority: its names folded, each word preceded by a space
+    (so a query word matches the start of a word), and the initials of its name (MUP)."""
+    words: list[str] = []
+    for name in names:
+        if name:
+            words.extend(fold(name).split())
+    initials = _initials(fold(names[0] or "")) if names else ""
+    if initials:
+        words.append(initials)
+    return " " + " ".join(dict.fromkeys(words)) + " "
+
+
+def name_query(query: str) -> list[str]:
+    """The folded words of what someone typed, each to be found at the start of a word."""
+    return fold(query or "").split()[:NAME_QUERY_WORDS]

@@ -7,6 +7,3 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
     verbose_name = _("Reminders and notifications")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from foia.notifications import receivers  # noqa: F401

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from foia import text as search
 from foia.models import AuthorityKind, Campaign, Request, RequestStatus, Topic
-from foia.stats.models import Outcome, RequestFacts, RequestSearch
+from foia.params import IdFilter
+from foia.stats.models import Outcome, RequestFacts, RequestSearch, silent_q
 
 SORTS = {
     "-sent": (_("Newest first"), ("-sent_on", "-request_id")),
@@ -56,9 +57,7 @@ class RequestLogFilter(django_filters.FilterSet):
         method="filter_q",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. kamere Čačak")}),
     )
-    authority = django_filters.NumberFilter(
-        field_name="authority_id", label=_("Authority"), widget=forms.HiddenInput
-    )
+    authority = IdFilter(field_name="authority_id", label=_("Authority"), widget=forms.HiddenInput)
     kind = django_filters.ChoiceFilter(
         field_name="authority_kind",
         label=_("Kind of authority"),
@@ -133,9 +132,7 @@ class RequestLogFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(first_answer_on__isnull=True, answer_due_on__lt=self.today).exclude(
-            status=RequestStatus.WITHDRAWN
-        )
+        return queryset.filter(silent_q(self.today))
 
     def filter_sort(self, queryset, name, value):
         return queryset  # applied last, by sorted()

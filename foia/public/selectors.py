@@ -15,13 +15,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Replace
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from foia.appeal_routes import fold
 from foia.models import (
     PRIVATE_FIELDS,
     Attachment,
@@ -30,6 +28,7 @@ from foia.models import (
     Deadline,
     DeadlineState,
     Event,
+    EventKind,
     Request,
 )
 from foia.stats.figures import published_facts
@@ -138,7 +137,8 @@ def public_request(pk: int, on: dt.date) -> Request:
 def public_events(request: Request) -> list[Event]:
     """The public timeline, each event with its grounds and its public documents."""
     return list(
-        request.events.filter(is_public=True)
+        request.events.live()
+        .filter(is_public=True)
         .select_related("forwarded_to")
         .prefetch_related(
             "grounds",
@@ -156,11 +156,17 @@ def public_deadlines(request: Request) -> list[Deadline]:
     return list(request.deadlines.exclude(state=DeadlineState.VOID).order_by("due_on", "pk"))
 
 
+# A document is public with its event: one shown on the public timeline (not retracted), or none.
+PUBLIC_EVENT_OR_NONE = Q(event__isnull=True) | Q(
+    event__is_public=True, event__retracted_at__isnull=True
+)
+
+
 def public_documents(request: Request) -> list[Attachment]:
     """Documents marked public, of a public event or of none."""
     return list(
         request.attachments.filter(is_public=True)
-        .filter(Q(event__isnull=True) | Q(event__is_public=True))
+        .filter(PUBLIC_EVENT_OR_NONE)
         .order_by("uploaded_at", "pk")
     )
 
@@ -168,7 +174,7 @@ def public_documents(request: Request) -> list[Attachment]:
 def public_document(pk: int, on: dt.date) -> Attachment:
     attachment = (
         Attachment.objects.filter(pk=pk, is_public=True, request__in=Request.objects.published(on))
-        .filter(Q(event__isnull=True) | Q(event__is_public=True))
+        .filter(PUBLIC_EVENT_OR_NONE)
         .first()
     )
     if attachment is None:
@@ -179,31 +185,12 @@ def public_document(pk: int, on: dt.date) -> Attachment:
 # --- authorities ----------------------------------------------------------------------------------
 
 
-def folded_name():
-    """Authority.name folded in SQL like ``fold()`` for Serbian Latin (no unaccent needed)."""
-    expression = "name"
-    for accented, plain in (
-        ("Č", "c"),
-        ("č", "c"),
-        ("Ć", "c"),
-        ("ć", "c"),
-        ("Ž", "z"),
-        ("ž", "z"),
-        ("Š", "s"),
-        ("š", "s"),
-        ("Đ", "dj"),
-        ("đ", "dj"),
-    ):
-        expression = Replace(expression, Value(accented), Value(plain))
-    return expression
-
-
 def authority_directory(query: str, kind: str, number, on: dt.date):
     authorities = Authority.objects.filter(active=True).order_by("name", "pk")
     if kind:
         authorities = authorities.filter(kind=kind)
-    for word in fold(query).split()[:6]:
-        authorities = authorities.alias(folded=folded_name()).filter(folded__icontains=word)
+    if query.strip():
+        authorities = authorities.matching(query)
     page = paginate(authorities.values_list("pk", flat=True), number, per_page=50)
     ids = list(page.object_list)
     by_id = Authority.objects.in_bulk(ids)
@@ -278,6 +265,7 @@ def latest_responses(
             request_id__in=ids,
             request__in=Request.objects.published(on),
             is_public=True,
+            retracted_at__isnull=True,
             kind__in=RESPONSE_KINDS,
         )
         .select_related("request", "request__authority")
@@ -286,3 +274,38 @@ def latest_responses(
         .order_by("-occurred_on", "-pk")
     )
     return list(events[:limit])
+
+
+# --- open data ----------------------------------------------------------------------------------
+
+
+def _first_event_public(kinds, *, last: bool = False, **extra) -> Subquery:
+    order = ("-occurred_on", "-pk") if last else ("occurred_on", "pk")
+    return Subquery(
+        Event.objects.filter(request_id=OuterRef("request_id"), kind__in=kinds, **extra)
+        .order_by(*order)
+        .values("is_public")[:1]
+    )
+
+
+def with_step_visibility(facts: QuerySet[RequestFacts]) -> QuerySet[RequestFacts]:
+    """The facts, each annotated with whether the timeline step a column comes from is shown on
+    the public page (``public_events``: only events marked public). The exports blank what the
+    page hides, in the same single query."""
+    hidden = Event.objects.filter(request_id=OuterRef("request_id"), is_public=False)
+    return facts.annotate(
+        receipt_hidden=Exists(hidden.filter(kind__in=[EventKind.SENT, EventKind.DELIVERED])),
+        answer_public=_first_event_public(
+            [EventKind.ANSWER, EventKind.REFUSAL, EventKind.DISMISSAL]
+        ),
+        appeal_public=_first_event_public([EventKind.APPEAL_FILED]),
+        decision_public=_first_event_public([EventKind.COMMISSIONER_DECISION]),
+        compliance_public=_first_event_public(
+            [EventKind.COMPLIANCE], last=True, compliance_result__gt=""
+        ),
+        lawsuit_public=Exists(
+            Event.objects.filter(
+                request_id=OuterRef("request_id"), kind=EventKind.LAWSUIT_FILED, is_public=True
+            )
+        ),
+    )

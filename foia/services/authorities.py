@@ -40,8 +40,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from foia.appeal_routes import fold
 from foia.models import Authority, AuthorityKind
+from foia.services import fanout
+from foia.text import fold
 
 BATCH_SIZE = 1000
 DELIMITERS = (";", ",", "\t")
@@ -164,6 +165,8 @@ FALSE_WORDS = frozenset(
 )
 
 EMPTY_MARKS = frozenset({"-", "–", "—", "/"})
+# Authority fields that the statistics or the search rows of its requests depend on.
+SEARCHED_OR_COUNTED = frozenset({"name", "short_name", "place", "kind"})
 TEXT_FIELDS = ("name", "short_name", "address", "place", "email", "website")
 
 
@@ -609,6 +612,13 @@ def _write(
     later_parents: list[_Row],
 ) -> None:
     """Create, update, then link the parents that this import creates: all or nothing."""
+    # bulk writes skip save(): the derived search key is set here for the rows whose names change.
+    for authority in new.values():
+        authority.refresh_search_key()
+    if changed_fields & {"name", "short_name", "place"}:
+        changed_fields = changed_fields | {"search_key"}
+        for authority in changed.values():
+            authority.refresh_search_key()
     with transaction.atomic():
         created = Authority.objects.bulk_create(list(new.values()), batch_size=BATCH_SIZE)
         if any(authority.pk is None for authority in created):  # a backend that returns no ids
@@ -630,3 +640,7 @@ def _write(
             )
         if linked_new:
             Authority.objects.bulk_update(linked_new, ["parent"], batch_size=BATCH_SIZE)
+        # bulk_update fires nothing: the facts and search terms of the changed authorities'
+        # requests are brought in step explicitly, in the same transaction.
+        if changed_fields & SEARCHED_OR_COUNTED:
+            fanout.authorities_changed(a.pk for a in changed.values())

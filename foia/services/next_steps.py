@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from foia import deadlines as law
 from foia.models import Deadline, DeadlineKind, DeadlineState
+from foia.services.calendar import extra_closed_days
 
 ANSWER_KINDS = (
     DeadlineKind.RESPONSE,
@@ -61,9 +62,7 @@ def next_step(deadline: Deadline, *, today: dt.date, no_appeal: bool | None = No
         no_appeal = deadline.request.authority.no_appeal
     due = deadline.due_on
     left = (due - today).days
-    missed = deadline.state == DeadlineState.MISSED or (
-        deadline.state == DeadlineState.OPEN and due < today
-    )
+    missed = deadline.has_lapsed(today)
     if deadline.state in (DeadlineState.MET, DeadlineState.VOID) or (
         deadline.state == DeadlineState.MISSED and deadline.met_on is not None
     ):
@@ -82,7 +81,8 @@ def next_step(deadline: Deadline, *, today: dt.date, no_appeal: bool | None = No
                 last_day=due,
             )
         opens = law.silence_appeal_opens(due)
-        last = law.silence_appeal_last_day(due)
+        # The same inputs derive() used for the stored silence deadline, extra closed days included.
+        last = law.silence_appeal_last_day(due, extra_closed_days())
         if no_appeal:
             return NextStep(
                 _(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from foia.models import (
     Membership,
     Organization,
+    Request,
     Role,
 )
 from foia.services.audit import audit, diff
@@ -116,4 +117,22 @@ def membership_remove(*, membership: Membership, user: AbstractBaseUser) -> None
         action=AuditAction.MEMBER_REMOVED,
         note=membership.user.get_username(),
     )
+    # Their requests go back to the organisation: reminders then reach its owners and editors.
+    Request.objects.filter(
+        organization_id=membership.organization_id, assignee_id=membership.user_id
+    ).update(assignee=None)
     membership.delete()
+
+
+@transaction.atomic
+def reminder_policy_set(*, organization_id: int, lead_days: list[int]):
+    """Set an organisation's reminder lead times and plan its live deadlines again (the one write
+    path for the admin and any other surface)."""
+    from foia.notifications.models import ReminderPolicy
+    from foia.notifications.services import replan_organization
+
+    policy, _created = ReminderPolicy.objects.update_or_create(
+        organization_id=organization_id, defaults={"lead_days": list(lead_days)}
+    )
+    replan_organization(organization_id)
+    return policy

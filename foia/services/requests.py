@@ -33,6 +33,7 @@ from foia.models import (
     Topic,
     Visibility,
 )
+from foia.services import fanout
 from foia.services.audit import audit, diff
 from foia.services.transitions import record_event
 from foia.services.uploads import check_upload
@@ -122,6 +123,7 @@ def request_update(
     request.save(update_fields=[*fields, "updated_at"])
     if topics is not None:
         request.topics.set(topics)
+    fanout.requests_changed([request])
     assignee = [c for c in changes if c["field"] == "assignee"]
     others = [c for c in changes if c["field"] != "assignee"]
     if others:
@@ -178,6 +180,7 @@ def request_set_publishing(
         (Event, public_events, "event"),
         (Attachment, public_attachments, "document"),
     ):
+        flipped = {True: [], False: []}
         for obj in model.objects.filter(request=request):
             is_public = obj.pk in wanted
             if obj.is_public != is_public:
@@ -189,8 +192,12 @@ def request_set_publishing(
                         "new": is_public,
                     }
                 )
-                obj.is_public = is_public
-                obj.save(update_fields=["is_public"])
+                flipped[is_public].append(obj.pk)
+        for is_public, ids in flipped.items():
+            if ids:
+                model.objects.filter(pk__in=ids).update(is_public=is_public)
+    # One refresh of the facts and search row for the whole change, not one per event.
+    fanout.requests_changed([request])
     if changes:
         audit(
             organization_id=request.organization_id,

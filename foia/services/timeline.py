@@ -1,8 +1,10 @@
 """Replay a request's timeline into its derived state: status, sending facts and deadline rows.
 
-`derive()` is pure over the events it is given (no queries, no clock: ``today`` is an argument);
-`refresh_request()` loads, derives and writes, and is called after every recorded event, after an
-edit of the extra non-working days, and by the daily sweep that marks lapsed deadlines missed.
+Three parts: `derive()` is pure over the events it is given (no queries, no clock: ``today`` is
+an argument); `refresh_request()` locks the request, loads its events once, derives and stores the
+status and deadline rows; then it calls `foia.services.fanout.timeline_stored`, which updates the
+statistics, search row and reminder plan in the same transaction. It runs after every recorded,
+corrected or retracted event and after an edit of the extra non-working days (on the worker).
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.dispatch import Signal
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -32,12 +33,8 @@ from foia.models import (
     Request,
     RequestStatus,
 )
+from foia.services import fanout
 from foia.services.calendar import extra_closed_days
-
-# Sent inside refresh_request's transaction after the rows are written: receivers keep their own
-# derived data (reminder plans, statistics) exactly in step with the timeline.
-# Arguments: request (Request), derived (Derived), today (date).
-request_refreshed = Signal()
 
 PRESUMED_CHANNELS = {"ordinary_post", "registered_post"}
 DEFAULT_COMPLIANCE_DAYS = 5
@@ -129,6 +126,11 @@ def ordered_events(events: Iterable[Event]) -> list[Event]:
     return sorted(events, key=lambda e: (e.occurred_on, e.pk or 0))
 
 
+def live_events(events: Iterable[Event]) -> list[Event]:
+    """``events`` in timeline order without the retracted ones."""
+    return [e for e in ordered_events(events) if e.retracted_at is None]
+
+
 def derive(
     request: Request,
     events: Sequence[Event],
@@ -148,9 +150,11 @@ def derive(
        (Art. 22(2)); appeals open the Commissioner's clock (Art. 24); its decisions open compliance
        or lawsuit clocks (ZUS Art. 18).
     5. What is still open after its last day is missed; withdrawal voids everything open.
+    Retracted events are skipped.
     """
     out = Derived()
-    events = ordered_events(events)
+    # A retracted event is history, not fact: it never reaches the replay, whoever loaded it.
+    events = live_events(events)
     sent = next((e for e in events if e.kind == EventKind.SENT), None)
     if sent is None:
         return out
@@ -541,7 +545,12 @@ def refresh_request(request: Request, *, today: dt.date | None = None) -> Derive
     deadline follow it when it moves; rows no longer produced become void, never deleted.
     """
     today = today or timezone.localdate()
-    events = list(request.events.all())
+    # The same row lock record_event takes: a refresh that read the events before a concurrent
+    # record_event committed would otherwise void that event's new deadlines.
+    locked = Request.objects.select_for_update().only(*DERIVED_FIELDS).get(pk=request.pk)
+    for name in DERIVED_FIELDS:
+        setattr(request, name, getattr(locked, name))
+    events = list(request.events.prefetch_related("grounds"))
     # Texts stored on the rows (legal basis, notes) are English msgids, translated when shown.
     with translation.override("en"):
         derived = derive(
@@ -594,7 +603,7 @@ def refresh_request(request: Request, *, today: dt.date | None = None) -> Derive
         for row in to_update:
             row.updated_at = timezone.now()
         Deadline.objects.bulk_update(to_update, [*SYNCED_FIELDS, "updated_at"])
-    request_refreshed.send(sender=Request, request=request, derived=derived, today=today)
+    fanout.timeline_stored(request, derived=derived, events=events, today=today)
     return derived
 
 

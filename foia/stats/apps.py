@@ -7,6 +7,3 @@ class StatsConfig(AppConfig):
     label = "stats"
     verbose_name = _("Transparency statistics")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from foia.stats import receivers  # noqa: F401

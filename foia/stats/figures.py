@@ -36,6 +36,7 @@ from foia.stats.models import (
     KindStats,
     Outcome,
     RequestFacts,
+    silent_q,
 )
 from foia.stats.rollups import COUNTER_NAMES, counter_aggregates
 
@@ -220,10 +221,6 @@ class Figures:
         self.commissioner_overdue += other.commissioner_overdue
 
 
-def _silent_q(today: dt.date) -> Q:
-    return Q(first_answer_on__isnull=True, answer_due_on__lt=today)
-
-
 def _commissioner_overdue_q(today: dt.date) -> Q:
     return Q(appealed=True, commissioner_outcome="", commissioner_due_on__lt=today)
 
@@ -238,7 +235,7 @@ def published_facts(today: dt.date) -> QuerySet[RequestFacts]:
 def live_figures(facts: QuerySet[RequestFacts], today: dt.date) -> Figures:
     """The figures of some published facts in one aggregate query (three on SQLite)."""
     aggregates = counter_aggregates()
-    aggregates["x_silent"] = Count("pk", filter=_silent_q(today))
+    aggregates["x_silent"] = Count("pk", filter=silent_q(today))
     aggregates["x_commissioner_overdue"] = Count("pk", filter=_commissioner_overdue_q(today))
     postgres = connection.vendor == "postgresql"
     if postgres:
@@ -277,7 +274,7 @@ def live_trend(facts: QuerySet[RequestFacts], today: dt.date) -> list[dict]:
             requests=Count("pk"),
             on_time=Count("pk", filter=Q(answered_in_time=True)),
             late=Count("pk", filter=Q(answered_in_time=False)),
-            silent=Count("pk", filter=_silent_q(today)),
+            silent=Count("pk", filter=silent_q(today)),
         )
         .order_by("m")
     )
@@ -402,7 +399,7 @@ def _live_rows(today: dt.date, kind: str | None) -> list[dict]:
         fresh.annotate(m=TruncMonth("sent_on", output_field=DateField()))
         .values("authority_kind", "m")
         .annotate(
-            silent=Count("pk", filter=_silent_q(today)),
+            silent=Count("pk", filter=silent_q(today)),
             overdue=Count("pk", filter=_commissioner_overdue_q(today)),
             **counter_aggregates(),
         )

@@ -2,7 +2,7 @@
 
 - ``RequestFacts``: one row per sent request, the facts about it that do not change with the clock
   (dates, outcome, grounds, appeal, Commissioner, compliance). Rewritten inside the transaction that
-  recomputes the request's timeline (``foia.services.timeline.request_refreshed``), so it is always
+  recomputes the request's timeline (``foia.services.fanout.timeline_stored``), so it is always
   in step with the timeline. Clock-dependent facts ("silent", "overdue now") are computed at query
   time from the stored dates.
 - ``RequestSearch``: the folded, stemmed search document (see ``foia.text``), kept apart so the
@@ -203,11 +203,21 @@ class RequestFacts(models.Model):
         return (self.answer_due_on - (self.first_answer_on or today)).days
 
     def is_silent(self, today: dt.date) -> bool:
+        """See ``silent_q``: the same rule for one row."""
         return (
             self.first_answer_on is None
             and self.answer_due_on is not None
             and self.answer_due_on < today
         )
+
+
+def silent_q(today: dt.date, prefix: str = "") -> Q:
+    """The one definition of a silent request ("ćutanje uprave"): its answer deadline has passed
+    and no answer, refusal or dismissal is on the record. (A withdrawal voids the answer
+    deadline, so a withdrawn request has no ``answer_due_on`` and is never silent.) The dashboard,
+    the public log's "overdue" filter, the campaign figures and the API use it."""
+    p = prefix
+    return Q(**{f"{p}first_answer_on__isnull": True, f"{p}answer_due_on__lt": today})
 
 
 class RequestSearch(models.Model):

@@ -198,13 +198,19 @@ def contributions(f: RequestFacts | None) -> dict[Group, dict[str, int]]:
 
 def apply_change(old: RequestFacts | None, new: RequestFacts | None) -> int:
     """Move one facts row's contribution from ``old`` to ``new``; returns statements run."""
+    return apply_changes([(old, new)])
+
+
+def apply_changes(pairs: Iterable[tuple[RequestFacts | None, RequestFacts | None]]) -> int:
+    """Move many rows' contributions at once: one statement per rollup row that changes."""
     delta: dict[Group, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for group, counts in contributions(old).items():
-        for name, n in counts.items():
-            delta[group][name] -= n
-    for group, counts in contributions(new).items():
-        for name, n in counts.items():
-            delta[group][name] += n
+    for old, new in pairs:
+        for group, counts in contributions(old).items():
+            for name, n in counts.items():
+                delta[group][name] -= n
+        for group, counts in contributions(new).items():
+            for name, n in counts.items():
+                delta[group][name] += n
     statements = 0
     for (model, key), counts in delta.items():
         if any(counts.values()):

@@ -1,9 +1,9 @@
 """Writes of the statistics app: a request's facts, its search document and the rollup counters.
 
-``refresh_facts`` is called inside the transaction that recomputes the request's timeline (the
-``request_refreshed`` receiver), and when a request, a recorded event's text or publication flag,
-a refusal ground or an authority changes outside that path (see ``receivers``). Facts depend on
-the timeline only, never on the clock, so the daily sweep does not touch them.
+Called only by ``foia.services.fanout`` (after a timeline is stored, after a request's own fields
+or publication changed, after authorities changed, before requests are deleted) and by
+``rebuild_facts``. Facts depend on the timeline only, never on the clock, so the daily sweep does
+not touch them.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from foia import text as search
@@ -28,7 +29,7 @@ from foia.models import (
     Request,
     Visibility,
 )
-from foia.services.timeline import delivery_date, ordered_events
+from foia.services.timeline import delivery_date, live_events
 from foia.stats import rollups
 from foia.stats.models import GROUND_FIELDS, NO_DATE, Outcome, RequestFacts, RequestSearch
 
@@ -89,7 +90,7 @@ def build_facts(
     """
     if request.sent_on is None:
         return None
-    events = ordered_events(events)
+    events = live_events(events)  # a retracted step counts nowhere
     first = next((e for e in events if e.kind in SUBSTANTIVE_ANSWERS), None)
     answer_deadlines = [
         d for d in deadlines if d.kind in ANSWER_DEADLINES and d.state != DeadlineState.VOID
@@ -175,7 +176,7 @@ def build_facts(
 def search_texts(request: Request, events: Iterable[Event]) -> list[str]:
     """What a visitor can search: the request and its public responses, nothing private."""
     texts = [request.subject, request.information_sought]
-    for event in events:
+    for event in live_events(events):
         if event.is_public and event.kind in RESPONSE_KINDS:
             texts += [
                 event.text,
@@ -203,6 +204,35 @@ def _lock(request: Request) -> None:
         list(Request.objects.select_for_update().filter(pk=request.pk).values_list("pk"))
 
 
+def _search_row(request: Request, events: Iterable[Event]) -> RequestSearch:
+    return RequestSearch(
+        request_id=request.pk,
+        document=search.document(*search_texts(request, events)),
+        authority_terms=authority_terms(request.authority),
+    )
+
+
+def _store(pairs: list[tuple[RequestFacts | None, RequestFacts | None]], searches) -> None:
+    """Write new facts and search rows, drop the facts of requests that have none any more, and
+    move each request's contribution in the rollups from its old facts to its new ones."""
+    new = [n for _o, n in pairs if n is not None]
+    gone = [o.pk for o, n in pairs if n is None and o is not None]
+    if new:
+        RequestFacts.objects.bulk_create(
+            new, update_conflicts=True, unique_fields=["request"], update_fields=FACT_FIELDS
+        )
+    if searches:
+        RequestSearch.objects.bulk_create(
+            searches,
+            update_conflicts=True,
+            unique_fields=["request"],
+            update_fields=["document", "authority_terms"],
+        )
+    if gone:
+        RequestFacts.objects.filter(pk__in=gone).delete()
+    rollups.apply_changes(pairs)
+
+
 @transaction.atomic
 def refresh_facts(
     request: Request,
@@ -210,7 +240,11 @@ def refresh_facts(
     events: Sequence[Event] | None = None,
     deadlines: Sequence[Any] | None = None,
 ) -> RequestFacts | None:
-    """Rewrite one request's facts and search document, and adjust the rollup counters."""
+    """Rewrite one request's facts and search document, and adjust the rollup counters.
+
+    ``events`` (with their grounds prefetched) and ``deadlines`` may be passed by a caller that
+    has just read them, so the timeline is read once per recorded event.
+    """
     _lock(request)
     old = RequestFacts.objects.filter(pk=request.pk).first()
     if events is None:
@@ -219,41 +253,67 @@ def refresh_facts(
         deadlines = list(request.deadlines.order_by("pk"))
     new = build_facts(request, events, deadlines)
     if new is None:
-        if old is not None:
-            # The post_delete receiver takes the contribution out of the rollups.
-            old.delete()
         RequestSearch.objects.filter(pk=request.pk).delete()
+        _store([(old, None)], [])
         return None
-    RequestFacts.objects.bulk_create(
-        [new], update_conflicts=True, unique_fields=["request"], update_fields=FACT_FIELDS
-    )
-    RequestSearch.objects.bulk_create(
-        [
-            RequestSearch(
-                request_id=request.pk,
-                document=search.document(*search_texts(request, events)),
-                authority_terms=authority_terms(request.authority),
-            )
-        ],
-        update_conflicts=True,
-        unique_fields=["request"],
-        update_fields=["document", "authority_terms"],
-    )
-    rollups.apply_change(old, new)
+    _store([(old, new)], [_search_row(request, events)])
     return new
 
 
-def authority_changed(authority: Authority) -> None:
-    """An authority was renamed or re-classified: its requests' search terms and kind follow."""
-    terms = authority_terms(authority)
-    RequestSearch.objects.filter(request__authority=authority).exclude(
-        authority_terms=terms
-    ).update(authority_terms=terms)
-    stale = Request.objects.filter(facts__authority=authority).exclude(
-        facts__authority_kind=authority.kind
+@transaction.atomic
+def refresh_facts_many(requests: Sequence[Request]) -> int:
+    """``refresh_facts`` for many requests in a bounded number of queries per batch."""
+    count = 0
+    ids = [r.pk for r in requests]
+    for start in range(0, len(ids), 500):
+        chunk_ids = ids[start : start + 500]
+        if connection.features.has_select_for_update:
+            list(Request.objects.select_for_update().filter(pk__in=chunk_ids).values_list("pk"))
+        chunk = list(
+            Request.objects.filter(pk__in=chunk_ids)
+            .select_related("authority")
+            .prefetch_related("events__grounds", "deadlines")
+        )
+        olds = RequestFacts.objects.in_bulk(chunk_ids)
+        pairs, searches, empty = [], [], []
+        for request in chunk:
+            events = list(request.events.all())
+            deadlines = sorted(request.deadlines.all(), key=lambda d: d.pk)
+            new = build_facts(request, events, deadlines)
+            pairs.append((olds.get(request.pk), new))
+            if new is None:
+                empty.append(request.pk)
+            else:
+                searches.append(_search_row(request, events))
+        if empty:
+            RequestSearch.objects.filter(pk__in=empty).delete()
+        _store(pairs, searches)
+        count += len(chunk)
+    return count
+
+
+def forget_facts(request_ids: Sequence[int]) -> None:
+    """Take these requests' contribution out of the rollups and drop their facts (before the
+    requests themselves are deleted)."""
+    rollups.apply_changes(
+        (old, None) for old in RequestFacts.objects.filter(pk__in=list(request_ids))
     )
-    for request in stale.select_related("authority"):
-        refresh_facts(request)
+    RequestFacts.objects.filter(pk__in=list(request_ids)).delete()
+
+
+def authorities_changed(authority_ids: Sequence[int]) -> None:
+    """Authorities renamed or re-classified: their requests' search terms and facts follow."""
+    for authority in Authority.objects.filter(pk__in=list(authority_ids)):
+        terms = authority_terms(authority)
+        RequestSearch.objects.filter(request__authority=authority).exclude(
+            authority_terms=terms
+        ).update(authority_terms=terms)
+    stale = (
+        RequestFacts.objects.filter(authority_id__in=list(authority_ids))
+        .exclude(authority_kind=F("request__authority__kind"))
+        .values_list("pk", flat=True)
+    )
+    refresh_facts_many(list(Request.objects.filter(pk__in=list(stale))))
 
 
 def rebuild_all(*, batch_size: int = 500, stdout=None) -> dict[str, int]:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from foia.models import (
@@ -58,6 +58,7 @@ STILL_CURRENT_WHEN_MISSED: dict[str, tuple[str, ...]] = {
 
 
 def _current_missed() -> Q:
+    """Lapsed deadlines (outcome recorded or not) that are still the request's business."""
     q = Q(pk__in=[])
     for kind, statuses in STILL_CURRENT_WHEN_MISSED.items():
         q |= Q(kind=kind, request__status__in=statuses)
@@ -144,11 +145,11 @@ def _stage(deadline: Deadline, today: dt.date) -> str | None:
 
 
 def _when(deadline: Deadline, today: dt.date) -> str | None:
-    if deadline.met_by_event_id:
+    if deadline.is_overdue(today):
+        return "overdue"
+    if not deadline.is_unresolved or deadline.due_on < today:
         # Its outcome is recorded (non-compliance): a stage with a next step, not a date.
         return None
-    if deadline.due_on < today:
-        return "overdue"
     if deadline.state != DeadlineState.OPEN:
         # Failed before its last day (non-compliance recorded early): a stage, not a date.
         return None
@@ -326,70 +327,10 @@ def request_documents(request: Request) -> list[Attachment]:
 
 # --- authorities ----------------------------------------------------------------------------------
 
-# Letters typed without diacritics still find the names that have them ("unutrasnjih").
-_FOLD = {
-    "c": "cčćCČĆ",
-    "č": "cčćCČĆ",
-    "ć": "cčćCČĆ",
-    "s": "sšSŠ",
-    "š": "sšSŠ",
-    "z": "zžZŽ",
-    "ž": "zžZŽ",
-    "d": "dđDĐ",
-    "đ": "dđDĐ",
-}
-
-
-_WORD_START = '(^|[ ("„/.-])'
-
-
-def _word_pattern(word: str) -> str:
-    """A regex for ``word`` at the start of a word of the name, blind to case, to diacritics and
-    to "dj" for "đ". Written in the subset PostgreSQL's and Python's regexes share."""
-    out, text, i = [], word.lower(), 0
-    while i < len(text):
-        ch = text[i]
-        if text.startswith("dj", i):
-            out.append("(?:[dD][jJ]|[đĐ])")
-            i += 2
-            continue
-        if ch in _FOLD:
-            out.append(f"[{_FOLD[ch]}]")
-        elif ch.isalpha():
-            out.append(f"[{ch}{ch.upper()}]")
-        elif ch.isalnum():
-            out.append(ch)
-        else:
-            out.append(f"[{ch}]" if ch not in "\\^]-" else "\\" + ch)
-        i += 1
-    return "".join(out)
-
 
 def search_authorities(query: str, *, limit: int = 20) -> list[Authority]:
-    """Active authorities whose name, short name, place or catalogue id match every word typed,
-    names starting with the first word first."""
-    words = [w for w in re.split(r"\s+", query.strip()) if w][:6]
-    if not words:
-        return []
-    qs = Authority.objects.filter(active=True)
-    for word in words:
-        pattern = _WORD_START + _word_pattern(word[:40])
-        qs = qs.filter(
-            Q(name__regex=pattern)
-            | Q(short_name__regex=pattern)
-            | Q(place__regex=pattern)
-            | Q(catalogue_id__iexact=word)
-        )
-    first = _word_pattern(words[0][:40])
-    qs = qs.annotate(
-        rank=Case(
-            When(short_name__regex=f"^{first}", then=Value(0)),
-            When(name__regex=f"^{first}", then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        )
-    )
-    return list(qs.order_by("rank", "name")[:limit])
+    """Active authorities matching what was typed (the one matcher: ``Authority.objects.matching``)."""
+    return list(Authority.objects.filter(active=True).matching(query)[:limit])
 
 
 def campaign_authorities(

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from foia import text as search
 from foia.public.filters import search_filter
+from foia.services import fanout
 from foia.stats.models import RequestFacts
 from tests.public.conftest import D, rec
 
@@ -81,6 +82,7 @@ def test_the_texts_of_public_responses_are_searchable_and_private_ones_are_not(c
     assert found(client, "hikvision") == {request.pk}
     public.is_public = False
     public.save()
+    fanout.requests_changed([request])
     assert found(client, "hikvision") == set()
 
 

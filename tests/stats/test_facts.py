@@ -11,6 +11,7 @@ from django.db.models import Count, Sum
 
 from foia import deadlines as law
 from foia.models import Authority, AuthorityKind, Event, RefusalGround, Visibility
+from foia.services import fanout
 from foia.stats import rollups
 from foia.stats.models import (
     GROUND_FIELDS,
@@ -209,6 +210,7 @@ def test_making_a_request_private_takes_it_out_of_the_counts(sent):
     assert AuthorityStats.objects.aggregate(n=Sum("requests"))["n"] == 1
     request.visibility = Visibility.PRIVATE
     request.save()
+    fanout.requests_changed([request])
     assert facts(request).public_from is None
     assert AuthorityStats.objects.aggregate(n=Sum("requests"))["n"] == 0
     assert_rollups_match_facts()
@@ -218,6 +220,7 @@ def test_an_embargo_makes_the_embargo_date_the_first_public_day(sent):
     request = sent(D(2026, 9, 1))
     request.visibility, request.embargo_until = Visibility.EMBARGOED, D(2026, 12, 1)
     request.save()
+    fanout.requests_changed([request])
     f = facts(request)
     assert (f.visibility, f.embargo_until, f.public_from) == (
         "embargoed",
@@ -237,6 +240,7 @@ def test_editing_an_events_text_or_publicity_updates_search_and_latest_response(
     answer.is_public = False
     answer.text = "Lokacije kamera"
     answer.save()
+    fanout.requests_changed([request])
     document = RequestSearch.objects.get(pk=request.pk).document
     assert "ugovor" not in document and "lokacij" not in document
     assert facts(request).last_response_on is None
@@ -248,6 +252,7 @@ def test_renaming_an_authority_updates_the_search_terms_and_a_new_kind_moves_the
     authority.name = "Ministarstvo za ljudska prava"
     authority.kind = AuthorityKind.INDEPENDENT_BODY
     authority.save()
+    fanout.authorities_changed([authority.pk])
     assert "ljudsk" in RequestSearch.objects.get(pk=request.pk).authority_terms
     assert facts(request).authority_kind == AuthorityKind.INDEPENDENT_BODY
     assert KindMonthStats.objects.get(authority_kind="independent_body", requests__gt=0)
@@ -263,6 +268,7 @@ def test_deleting_a_request_takes_its_counts_out(sent):
     keep = sent(D(2026, 9, 1))
     gone = sent(D(2026, 9, 2))
     rec(gone, "answer", D(2026, 9, 5), answer_kind="full", channel="email")
+    fanout.requests_deleted([gone.pk])
     gone.events.all().delete()
     gone.deadlines.all().delete()
     type(gone).objects.filter(pk=gone.pk).delete()

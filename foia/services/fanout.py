@@ -1,0 +1,101 @@
+"""What happens after a change to a request's record: its consumers, called here, in this order.
+
+Nothing in the domain listens for signals. Every write path calls one of these functions inside
+its own transaction, so a reader who follows a recorded event finds every consequence below:
+
+``timeline_stored``   after ``foia.services.timeline.refresh_request`` has written the request's
+                      status and deadline rows (every recorded, corrected or retracted event, a
+                      change of the extra non-working days, the daily sweep):
+                        1. statistics — the request's facts, the rollup counters, its search row;
+                        2. the reminder plan of its deadlines.
+``event_recorded``    after ``record_event`` wrote a new step (the timeline is already stored):
+                        3. webhooks (``event.recorded``; ``request.sent`` for the first sending).
+``requests_changed``  the requests' own fields changed outside the timeline (visibility, embargo,
+                      subject, campaign, which of their events and documents are public): step 1.
+``authorities_changed`` authorities renamed or re-classified (admin, catalogue import): step 1 for
+                      every request of theirs whose stored facts or search terms depend on it.
+``requests_deleted``  requests about to be deleted: their contribution leaves the rollups.
+
+The bulk forms take many rows at once and do a bounded number of queries per batch, so the
+authority import, publishing a campaign and ``rebuild_facts`` stay in step without one refresh per
+row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from foia.models import Event, EventKind, Request
+
+if TYPE_CHECKING:
+    from foia.services.timeline import Derived
+
+
+def timeline_stored(
+    request: Request, *, derived: Derived, events: Sequence[Event], today: dt.date
+) -> None:
+    """Steps 1–2 for one request whose timeline was just stored (inside that transaction)."""
+    from foia.notifications.services import plan_request
+    from foia.stats.services import refresh_facts
+
+    refresh_facts(request, events=events, deadlines=derived.deadlines)
+    plan_request(request)
+
+
+def event_recorded(event: Event) -> None:
+    """Step 3 for a step just recorded: the organisation's webhooks hear about it."""
+    try:
+        from foia.webhooks.services import emit
+    except ImportError:  # the webhooks app is optional in this layout
+        return
+    request = event.request
+    data = {
+        "request": request.pk,
+        "event": event.pk,
+        "kind": event.kind,
+        "occurred_on": event.occurred_on.isoformat(),
+        "status": request.status,
+    }
+    emit(
+        organization_id=request.organization_id,
+        kind="event.recorded",
+        data=data,
+        key=f"event.recorded:{event.pk}",
+    )
+    if event.kind == EventKind.SENT:
+        emit(
+            organization_id=request.organization_id,
+            kind="request.sent",
+            data=data,
+            key=f"request.sent:{request.pk}",
+        )
+
+
+@transaction.atomic
+def requests_changed(requests: Iterable[Request]) -> None:
+    """Step 1 for requests whose own fields or publication changed (one batch of queries)."""
+    from foia.stats.services import refresh_facts_many
+
+    refresh_facts_many(list(requests))
+
+
+@transaction.atomic
+def authorities_changed(authority_ids: Iterable[int]) -> None:
+    """Step 1 for the requests of renamed or re-classified authorities."""
+    from foia.stats.services import authorities_changed as stats_authorities_changed
+
+    ids = sorted(set(authority_ids))
+    if ids:
+        stats_authorities_changed(ids)
+
+
+def requests_deleted(request_ids: Iterable[int]) -> None:
+    """Their facts leave the rollup counters before the rows go (call inside the deleting
+    transaction, before the delete)."""
+    from foia.stats.services import forget_facts
+
+    forget_facts(list(request_ids))
