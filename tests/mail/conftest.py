@@ -41,9 +41,11 @@ class CollectingHandler:
         self.messages: list[Received] = []
         self.failures: list[str] = []
         self.stall_seconds = 0.0
+        self.mail_commands = 0
         self.lock = threading.Lock()
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        self.mail_commands += 1
         if self.stall_seconds:
             await asyncio.sleep(self.stall_seconds)
         envelope.mail_from = address
@@ -85,6 +87,11 @@ class SMTPServer:
     @stall_seconds.setter
     def stall_seconds(self, value: float) -> None:
         self.handler.stall_seconds = value
+
+    @property
+    def mail_commands(self) -> int:
+        """How many transactions a client began (MAIL FROM), accepted or not."""
+        return self.handler.mail_commands
 
     def fail_next(self, response: str, times: int = 1) -> None:
         self.handler.failures.extend([response] * times)
