@@ -82,8 +82,8 @@ def calendar(deadlines: Iterable[Deadline], *, name: str, host: str) -> str:
             part
             for part in (
                 str(deadline.get_party_display()),
-                deadline.legal_basis,
-                deadline.note,
+                deadline.legal_basis_display,
+                deadline.note_display,
                 str(_("Counted from a presumed date.")) if deadline.presumed else "",
                 url,
             )

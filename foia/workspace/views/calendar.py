@@ -9,10 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from foia.notifications.models import NotificationSettings
 from foia.services import organizations as services
 from foia.workspace import ical, selectors
 from foia.workspace.models import CalendarFeed
@@ -71,11 +72,15 @@ def feed(request, token: str):
         raise Http404
     since = timezone.localdate() - dt.timedelta(days=HISTORY_DAYS)
     CalendarFeed.objects.filter(pk=row.pk).update(last_fetched_at=timezone.now())
-    body = ical.calendar(
-        selectors.calendar_deadlines(row.user, since=since),
-        name=_("FOI deadlines"),
-        host=request.get_host().split(":")[0] or "foi-tracker",
-    )
+    # A calendar app sends no language cookie: the feed speaks the language the user chose for
+    # their reminders, and the request's language only when they never chose one.
+    chosen = NotificationSettings.objects.filter(user=row.user).values_list("language", flat=True)
+    with translation.override(chosen.first() or translation.get_language()):
+        body = ical.calendar(
+            selectors.calendar_deadlines(row.user, since=since),
+            name=_("FOI deadlines"),
+            host=request.get_host().split(":")[0] or "foi-tracker",
+        )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
     response["Cache-Control"] = "private, max-age=300"
