@@ -8,11 +8,15 @@ is written here by ``foia.workspace.services``.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from foia.models import Role
 
 
 class AuditAction(models.TextChoices):
@@ -29,6 +33,10 @@ class AuditAction(models.TextChoices):
     MEMBER_ADDED = "member_added", _("Member added")
     MEMBER_CHANGED = "member_changed", _("Member's role changed")
     MEMBER_REMOVED = "member_removed", _("Member removed")
+    MEMBER_INVITED = "member_invited", _("Member invited")
+    INVITATION_RESENT = "invitation_resent", _("Invitation sent again")
+    INVITATION_REVOKED = "invitation_revoked", _("Invitation revoked")
+    INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
 
 
 class AuditEntry(models.Model):
@@ -96,3 +104,92 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} calendar"
+
+
+INVITATION_DAYS = 7
+
+
+def invitation_expiry() -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=INVITATION_DAYS)
+
+
+class Invitation(models.Model):
+    """An owner's invitation to join an organisation with a role, sent to an e-mail address.
+
+    The link carries ``token``; it works once (``accepted_at``), until ``expires_at``, and not
+    after ``revoked_at``. A resend makes a new token, so only the newest link works.
+    """
+
+    organization = models.ForeignKey(
+        "foia.Organization", on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), default=invitation_expiry)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_address",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organization_id} ({self.role})"
+
+    def is_usable(self, now: dt.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
+
+
+class SendState(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be sent")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Could not be sent")
+
+
+class InvitationEmail(models.Model):
+    """One sending of an invitation: claimed by one worker, sent once, retried with backoff, and
+    picked up again by the sweep if its task was lost (the row is the promise, not the task)."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="emails")
+    token = models.CharField(max_length=64)  # the link this sending carries
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="sr-latn")
+    state = models.CharField(
+        _("state"), max_length=10, choices=SendState.choices, default=SendState.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invitation e-mail")
+        verbose_name_plural = _("invitation e-mails")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="invite_mail_due")]
+
+    def __str__(self) -> str:
+        return f"{self.invitation.email} {self.get_state_display()}"
