@@ -10,6 +10,7 @@ from foia.notifications.models import (
     ReminderPolicy,
     ReminderState,
 )
+from foia.services.organizations import reminder_policy_set
 
 
 class DeliveryInline(admin.TabularInline):
@@ -35,9 +36,9 @@ class ReminderAdmin(admin.ModelAdmin):
     inlines = [DeliveryInline]
     actions = ["retry_now"]
 
-    @admin.action(description=_("Retry the selected failed reminders"))
+    @admin.action(description=_("Retry the selected failed or undelivered reminders"))
     def retry_now(self, request, queryset):
-        n = queryset.filter(state=ReminderState.FAILED).update(
+        n = queryset.filter(state__in=[ReminderState.FAILED, ReminderState.UNDELIVERED]).update(
             state=ReminderState.QUEUED, queued_at=None
         )
         Delivery.objects.filter(reminder__in=queryset, state="failed").update(
@@ -67,6 +68,9 @@ class ReminderPolicyAdmin(admin.ModelAdmin):
     list_display = ("organization", "lead_days")
     search_fields = ("organization__name",)
     list_filter = ("organization",)
+
+    def save_model(self, request, obj, form, change):
+        reminder_policy_set(organization_id=obj.organization_id, lead_days=obj.lead_days)
 
 
 @admin.register(NotificationSettings)

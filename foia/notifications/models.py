@@ -1,6 +1,6 @@
 """Reminders before legal deadlines, their deliveries, and in-app notifications.
 
-Exactly once: one Reminder row per (deadline, lead time) and one Delivery row per (reminder,
+Exactly once: one Reminder row per (deadline, lead time, send time) and one Delivery row per (reminder,
 recipient, channel), both under unique constraints; a reminder is claimed by a conditional UPDATE
 with a lease before anything is sent (see foia.notifications.services).
 """
@@ -98,6 +98,7 @@ class ReminderState(models.TextChoices):
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Cancelled")
     SUPERSEDED = "superseded", _("Superseded by a later reminder")
+    UNDELIVERED = "undelivered", _("Undelivered: nobody could receive it")
 
 
 class Reminder(models.Model):
@@ -120,8 +121,12 @@ class Reminder(models.Model):
     class Meta:
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
+        # One row per lead and send time: when a deadline moves, the lead is planned again as a
+        # new row and what was sent for the old date stays on record with its deliveries.
         constraints = [
-            models.UniqueConstraint(fields=["deadline", "lead_days"], name="one_reminder_per_lead")
+            models.UniqueConstraint(
+                fields=["deadline", "lead_days", "send_at"], name="one_reminder_per_lead_and_time"
+            )
         ]
         indexes = [models.Index(fields=["state", "send_at"], name="reminder_state_send_at")]
 

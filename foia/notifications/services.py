@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -97,57 +98,95 @@ def send_time(deadline: Deadline, lead: int) -> dt.datetime:
 def wants_reminders(deadline: Deadline) -> bool:
     """Open deadlines, and missed ones nobody acted on (silence, a lapsed period) and whose
     outcome is not on the record yet (non-compliance recorded closes the compliance clock)."""
-    return deadline.state == DeadlineState.OPEN or (
-        deadline.state == DeadlineState.MISSED
-        and deadline.met_on is None
-        and deadline.met_by_event_id is None
-    )
+    return deadline.is_unresolved
 
 
 def plan_request(request: Request, *, now: dt.datetime | None = None) -> None:
-    """Create, move or cancel the request's reminders to match its deadline rows.
+    """Create, move or cancel the request's reminders to match its deadline rows."""
+    plan_requests([request], now=now)
 
-    A lead whose send time was before today when it is first planned is not created (a refusal
-    recorded late should not trigger last week's reminders); one already planned whose time has
-    come stays, and the sweep sends it — marked late when it is more than an hour behind.
+
+def plan_requests(requests, *, now: dt.datetime | None = None) -> None:
+    """Plan the reminders of many requests in a fixed number of queries (the bulk fan-out).
+
+    For each deadline and lead time the wanted send time is computed from the deadline row:
+    1. A row already at that time keeps its state — sent stays sent — except a cancelled one,
+       which is planned again (lead times changed and restored, a met deadline reopened).
+    2. Otherwise a pending row (planned or queued) of that lead is moved to the new time.
+    3. Otherwise a new row is created: the deadline moved, so the lead is planned again whatever
+       was sent for the old date. A lead whose time was before today when it is first planned is
+       not created (a refusal recorded late should not trigger last week's reminders); one
+       already planned whose time has come stays, and the sweep sends it.
+    4. Pending rows at other times, of leads no longer wanted or no longer in the policy, are
+       cancelled (a retrying one only when its lead is no longer wanted).
     """
+    requests = list(requests)
+    if not requests:
+        return
     now = now or timezone.now()
     start_of_today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    leads = lead_days_for(request.organization_id)
-    deadlines = list(request.deadlines.all())
-    existing = {
-        (r.deadline_id, r.lead_days): r for r in Reminder.objects.filter(deadline__request=request)
+    org_ids = {r.organization_id for r in requests}
+    policies = dict(
+        ReminderPolicy.objects.filter(organization_id__in=org_ids).values_list(
+            "organization_id", "lead_days"
+        )
+    )
+    leads_of = {
+        org: sorted({int(x) for x in policies.get(org, DEFAULT_LEAD_DAYS)}, reverse=True)
+        for org in org_ids
     }
-    to_create, to_update = [], []
+    org_of = {r.pk: r.organization_id for r in requests}
+    request_ids = list(org_of)
+    deadlines = list(Deadline.objects.filter(request_id__in=request_ids))
+    rows: dict[tuple[int, int], list[Reminder]] = {}
+    planned_leads: dict[int, set[int]] = {}
+    for reminder in Reminder.objects.filter(deadline__request_id__in=request_ids):
+        rows.setdefault((reminder.deadline_id, reminder.lead_days), []).append(reminder)
+        planned_leads.setdefault(reminder.deadline_id, set()).add(reminder.lead_days)
+    to_create, to_update = [], {}
+
+    def change(reminder: Reminder, **values) -> None:
+        for name, value in values.items():
+            setattr(reminder, name, value)
+        to_update[reminder.pk] = reminder
+
     for deadline in deadlines:
-        active = wants_reminders(deadline)
-        wanted = set(leads) if active else set()
-        for lead in leads:
-            reminder = existing.pop((deadline.pk, lead), None)
-            when = send_time(deadline, lead)
-            if reminder is None:
-                if lead in wanted and when >= start_of_today:
-                    to_create.append(Reminder(deadline=deadline, lead_days=lead, send_at=when))
-                continue
-            if reminder.state not in (ReminderState.PLANNED, ReminderState.QUEUED):
-                if lead not in wanted and reminder.state == ReminderState.RETRYING:
-                    reminder.state = ReminderState.CANCELLED
-                    to_update.append(reminder)
-                continue
+        leads = leads_of[org_of[deadline.request_id]]
+        wanted = set(leads) if wants_reminders(deadline) else set()
+        for lead in sorted(wanted | planned_leads.get(deadline.pk, set())):
+            group = rows.pop((deadline.pk, lead), [])
             if lead not in wanted:
-                reminder.state = ReminderState.CANCELLED
-                to_update.append(reminder)
-            elif reminder.send_at != when:
-                reminder.send_at, reminder.state = when, ReminderState.PLANNED
-                to_update.append(reminder)
-    for reminder in existing.values():  # a lead removed from the policy
-        if reminder.state in PENDING_STATES:
-            reminder.state = ReminderState.CANCELLED
-            to_update.append(reminder)
+                for reminder in group:
+                    if reminder.state in PENDING_STATES:
+                        change(reminder, state=ReminderState.CANCELLED)
+                continue
+            when = send_time(deadline, lead)
+            match = next((r for r in group if r.send_at == when), None)
+            movable = [
+                r
+                for r in group
+                if r is not match and r.state in (ReminderState.PLANNED, ReminderState.QUEUED)
+            ]
+            if match is None and movable:
+                match = movable.pop(0)
+                change(match, send_at=when, state=ReminderState.PLANNED)
+            elif match is None:
+                if when >= start_of_today:
+                    to_create.append(Reminder(deadline=deadline, lead_days=lead, send_at=when))
+            elif match.state == ReminderState.CANCELLED and when >= start_of_today:
+                change(match, state=ReminderState.PLANNED)
+            for reminder in movable:
+                change(reminder, state=ReminderState.CANCELLED)
+    for group in rows.values():  # deadlines gone from the request
+        for reminder in group:
+            if reminder.state in PENDING_STATES:
+                change(reminder, state=ReminderState.CANCELLED)
     if to_create:
-        Reminder.objects.bulk_create(to_create, ignore_conflicts=True)
+        Reminder.objects.bulk_create(to_create, ignore_conflicts=True, batch_size=BATCH)
     if to_update:
-        Reminder.objects.bulk_update(to_update, ["state", "send_at"])
+        Reminder.objects.bulk_update(
+            list(to_update.values()), ["state", "send_at"], batch_size=BATCH
+        )
 
 
 def replan_organization(organization_id: int, *, now: dt.datetime | None = None) -> int:
@@ -158,11 +197,10 @@ def replan_organization(organization_id: int, *, now: dt.datetime | None = None)
         .values_list("request_id", flat=True)
         .distinct()
     )
-    count = 0
-    for request in Request.objects.filter(pk__in=list(ids)):
-        plan_request(request, now=now)
-        count += 1
-    return count
+    ids = list(ids)
+    for chunk in _chunks(ids):
+        plan_requests(Request.objects.filter(pk__in=chunk), now=now)
+    return len(ids)
 
 
 # --- the sweep -----------------------------------------------------------------------------------
@@ -234,11 +272,21 @@ def sweep(*, now: dt.datetime | None = None, dispatch: bool = True) -> SweepResu
         result.queued = keep_ids
         result.recovered = _recover(now)
     if dispatch and result.to_send:
-        from foia.notifications.tasks import send_reminder_task
-
-        ids = list(result.to_send)
-        transaction.on_commit(lambda: [send_reminder_task.delay(pk) for pk in ids])
+        transaction.on_commit(lambda ids=list(result.to_send): dispatch_reminders(ids))
     return result
+
+
+def dispatch_reminders(ids: list[int]) -> None:
+    """Hand reminders to the workers: an organisation's reminders of one sweep go to one batch
+    task (one message per person, foia.notifications.batch); a lone reminder keeps its own task."""
+    from foia.notifications.batch import partition
+    from foia.notifications.tasks import send_reminder_batch_task, send_reminder_task
+
+    for group in partition(ids):
+        if len(group) == 1:
+            send_reminder_task.delay(group[0])
+        else:
+            send_reminder_batch_task.delay(group)
 
 
 def _recover(now: dt.datetime) -> list[int]:
@@ -279,16 +327,26 @@ def claim(reminder_id: int, *, now: dt.datetime) -> str | None:
     return token if claimed else None
 
 
-def recipients(request: Request) -> list:
-    """The assignee, or the organisation's owners and editors when nobody is assigned."""
-    if request.assignee_id and request.assignee.is_active:
-        return [request.assignee]
+def editors_of(organization_ids) -> dict[int, list]:
+    """{organisation id: its active owners and editors}, in one query, read at send time."""
+    editors: dict[int, list] = {pk: [] for pk in organization_ids}
     members = Membership.objects.filter(
-        organization_id=request.organization_id,
+        organization_id__in=list(editors),
         role__in=[Role.OWNER, Role.EDITOR],
         user__is_active=True,
     ).select_related("user")
-    return [m.user for m in members]
+    for m in members.order_by("role", "user_id"):
+        editors[m.organization_id].append(m.user)
+    return editors
+
+
+def recipients(request: Request, editors: list | None = None) -> list:
+    """The assignee while still an owner or editor of the organisation; otherwise the
+    organisation's owners and editors. Resolved when the reminder is sent, not when planned."""
+    if editors is None:
+        editors = editors_of([request.organization_id])[request.organization_id]
+    assigned = [u for u in editors if u.pk == request.assignee_id]
+    return assigned or editors
 
 
 def user_prefs(users, deadline_kind: str) -> dict[int, tuple[str, str]]:
@@ -315,16 +373,14 @@ def user_mode(user, deadline_kind: str) -> tuple[str, str]:
     return user_prefs([user], deadline_kind)[user.pk]
 
 
-def _ensure_deliveries(reminder: Reminder) -> tuple[list[Delivery], dict]:
-    """The reminder's deliveries (created on the first claim) and their users' preferences.
+OUTBOUND = (Channel.EMAIL, Channel.DIGEST)
+# Stored in last_error (shown on the notifications page and in the admin; English like the
+# SMTP errors beside it — the page explains it in the reader's language).
+UNREACHED = "No owner or editor receives this reminder by e-mail or in a digest."
 
-    Runs under the claim, so nobody else creates them meanwhile; the unique constraint stays the
-    guard if that assumption is ever broken."""
-    existing = list(reminder.deliveries.select_related("user"))
-    if existing:
-        return existing, user_prefs({d.user for d in existing}, reminder.deadline.kind)
-    users = recipients(reminder.deadline.request)
-    prefs = user_prefs(users, reminder.deadline.kind)
+
+def delivery_rows(reminder: Reminder, users: list, prefs: dict) -> list[Delivery]:
+    """The deliveries a reminder makes to ``users`` given their (mode, language) preferences."""
     rows = []
     for user in users:
         mode, _language = prefs[user.pk]
@@ -335,16 +391,42 @@ def _ensure_deliveries(reminder: Reminder) -> tuple[list[Delivery], dict]:
             rows.append(Delivery(reminder=reminder, user=user, channel=Channel.DIGEST))
         elif user.email:
             rows.append(Delivery(reminder=reminder, user=user, channel=Channel.EMAIL))
-    if not rows:
-        return [], prefs
-    try:
+    return rows
+
+
+def choose_deliveries(reminder: Reminder, editors: list, prefs: dict) -> list[Delivery]:
+    """The recipients' deliveries; when none of them leaves the app (the assignee switched this
+    kind off or has no e-mail address), the organisation's other owners and editors as well."""
+    primary = recipients(reminder.deadline.request, editors)
+    rows = delivery_rows(reminder, primary, prefs)
+    if not any(d.channel in OUTBOUND for d in rows):
+        others = [u for u in editors if u not in primary]
+        rows += delivery_rows(reminder, others, prefs)
+    return rows
+
+
+def _ensure_deliveries(reminder: Reminder) -> tuple[list[Delivery], dict]:
+    """The reminder's deliveries (created on the first claim) and their users' preferences.
+
+    Runs under the claim, so nobody else creates them meanwhile; the unique constraint stays the
+    guard if that assumption is ever broken."""
+    existing = list(reminder.deliveries.select_related("user"))
+    planned_ahead = all(
+        d.channel == Channel.DIGEST and d.state == DeliveryState.SENT for d in existing
+    )
+    if any(d.channel in OUTBOUND for d in existing) and not planned_ahead:
+        return existing, user_prefs({d.user for d in existing}, reminder.deadline.kind)
+    # None yet; only digest items the morning digest carried ahead of the send time; or nobody
+    # was reachable last time (an undelivered reminder retried from the admin): choose now.
+    request = reminder.deadline.request
+    editors = editors_of([request.organization_id])[request.organization_id]
+    prefs = user_prefs(editors, reminder.deadline.kind)
+    rows = choose_deliveries(reminder, editors, prefs)
+    if rows:
         with transaction.atomic():
-            created = Delivery.objects.bulk_create(rows)
-        if all(d.pk for d in created):
-            return created, prefs
-    except IntegrityError:
-        pass
-    return list(reminder.deliveries.select_related("user")), prefs
+            Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+    deliveries = list(reminder.deliveries.select_related("user"))
+    return deliveries, user_prefs({d.user for d in deliveries}, reminder.deadline.kind)
 
 
 def request_url(request: Request) -> str:
@@ -391,6 +473,18 @@ def reminder_title(ctx: dict) -> str:
     }
 
 
+def header_text(value: str) -> str:
+    """One line for a mail header: line breaks, tabs and other control characters become
+    single spaces (a subject typed with a line break must not fail every e-mail with
+    BadHeaderError)."""
+    cleaned = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in value)
+    return " ".join(cleaned.split())
+
+
+def mail_domain() -> str:
+    return settings.SITE_URL.split("://")[-1].split("/")[0].split(":")[0] or "localhost"
+
+
 def render_reminder_email(
     reminder: Reminder, user, language: str, *, now
 ) -> EmailMultiAlternatives:
@@ -399,13 +493,12 @@ def render_reminder_email(
         subject = reminder_title(ctx)
         text = render_to_string("notifications/email/reminder.txt", ctx)
         html = render_to_string("notifications/email/reminder.html", ctx)
-    domain = settings.SITE_URL.split("://")[-1].split("/")[0].split(":")[0] or "localhost"
     message = EmailMultiAlternatives(
-        subject=f"[FOI] {subject}",
+        subject=header_text(f"[FOI] {subject}"),
         body=text,
         to=[user.email],
         headers={
-            "Message-ID": f"<reminder-{reminder.pk}-{user.pk}@{domain}>",
+            "Message-ID": f"<reminder-{reminder.pk}-{user.pk}@{mail_domain()}>",
             "Auto-Submitted": "auto-generated",
         },
     )
@@ -474,8 +567,15 @@ def _notify_in_app(deliveries: list[Delivery], reminder: Reminder, prefs: dict, 
     )
 
 
-def _finish(mine, live: list[Delivery], *, now) -> str:
-    """The reminder's state from its deliveries' (in memory: they were just saved)."""
+def _finish(mine, live: list[Delivery], *, now, reached: bool = True) -> str:
+    """The reminder's state from its deliveries' (in memory: they were just saved).
+
+    ``reached`` is False when no e-mail or digest item went to anyone, not even after the
+    fallback to the organisation's owners and editors: the reminder is marked undelivered and
+    shown on the notifications page and in the admin, never quietly "sent"."""
+    if not reached:
+        mine.update(state=ReminderState.UNDELIVERED, sent_at=None, last_error=UNREACHED)
+        return "undelivered"
     failed = [d for d in live if d.state == DeliveryState.FAILED]
     waiting = [d.next_attempt_at for d in live if d.state == DeliveryState.PENDING]
     if failed:
@@ -524,6 +624,7 @@ def _deliver_claimed(reminder_id: int, mine, *, now: dt.datetime) -> str:
             mine.update(state=ReminderState.CANCELLED)
             return "cancelled"
         deliveries, prefs = _ensure_deliveries(reminder)
+        reached = any(d.channel in OUTBOUND for d in deliveries)
         live = [d for d in deliveries if d.channel != Channel.DIGEST]
         due = [
             d
@@ -533,9 +634,12 @@ def _deliver_claimed(reminder_id: int, mine, *, now: dt.datetime) -> str:
         ]
         # In-app first: it cannot fail and does not wait on an SMTP server.
         _notify_in_app([d for d in due if d.channel == Channel.INAPP], reminder, prefs, now=now)
+        from foia.notifications.batch import emit_webhooks
+
+        emit_webhooks([reminder])
         emails = [d for d in due if d.channel == Channel.EMAIL]
         if not emails:
-            return _finish(mine, live, now=now)
+            return _finish(mine, live, now=now, reached=reached)
 
     email_connection = get_connection()
     for i, delivery in enumerate(emails):
@@ -552,11 +656,51 @@ def _deliver_claimed(reminder_id: int, mine, *, now: dt.datetime) -> str:
 # --- the daily digest ---------------------------------------------------------------------------
 
 
+def plan_digest_items(*, now: dt.datetime) -> int:
+    """Digest items for what falls due later today, created before the digest goes out.
+
+    The digest runs in the morning (07:00) before the day's reminders (08:00); without this the
+    day's "due today" reminder would reach a digest reader the next morning, as "missed". Each
+    reminder sent by the end of today gets its digest rows now, for the recipients it will have
+    (the same choice as at send time); when it is sent, its other deliveries are added and
+    these are not repeated (one row per reminder, user and channel).
+    """
+    tomorrow = timezone.localtime(now).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    ) + dt.timedelta(days=1)
+    due = list(
+        Reminder.objects.filter(
+            state__in=[ReminderState.PLANNED, ReminderState.QUEUED], send_at__lt=tomorrow
+        )
+        .select_related("deadline__request")
+        .order_by("deadline_id", "-send_at", "-id")
+    )
+    latest = [next(group) for _key, group in groupby(due, key=lambda r: r.deadline_id)]
+    latest = [r for r in latest if wants_reminders(r.deadline)]
+    if not latest:
+        return 0
+    editors = editors_of({r.deadline.request.organization_id for r in latest})
+    users = {u.pk: u for members in editors.values() for u in members}
+    prefs_by_kind: dict[str, dict] = {}
+    rows = []
+    for reminder in latest:
+        kind = reminder.deadline.kind
+        if kind not in prefs_by_kind:
+            prefs_by_kind[kind] = user_prefs(users.values(), kind)
+        members = editors[reminder.deadline.request.organization_id]
+        chosen = choose_deliveries(reminder, members, prefs_by_kind[kind])
+        rows += [d for d in chosen if d.channel == Channel.DIGEST]
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH)
+    return len(rows)
+
+
 def send_digests(*, now: dt.datetime | None = None) -> int:
-    """One e-mail per user with the day's pending digest deliveries; a DigestRun row (unique per
-    user and day) is the claim. A failed send releases the claim and keeps the items pending."""
+    """One e-mail per user with the day's pending digest deliveries — including what falls due
+    later today (plan_digest_items); a DigestRun row (unique per user and day) is the claim. A
+    failed send releases the claim and keeps the items pending."""
     now = now or timezone.now()
     day = timezone.localdate(now)
+    plan_digest_items(now=now)
     pending = Delivery.objects.filter(channel=Channel.DIGEST, state=DeliveryState.PENDING)
     sent = 0
     for user_id in pending.values_list("user_id", flat=True).distinct():
@@ -589,7 +733,9 @@ def send_digests(*, now: dt.datetime | None = None) -> int:
             subject = _("Your FOI deadlines for %(day)s") % {"day": ctx["day"]}
             text = render_to_string("notifications/email/digest.txt", ctx)
             html = render_to_string("notifications/email/digest.html", ctx)
-        message = EmailMultiAlternatives(subject=f"[FOI] {subject}", body=text, to=[user.email])
+        message = EmailMultiAlternatives(
+            subject=header_text(f"[FOI] {subject}"), body=text, to=[user.email]
+        )
         message.attach_alternative(html, "text/html")
         try:
             message.send()

@@ -23,7 +23,8 @@ def notification_list(request):
     )
     failed = (
         Reminder.objects.filter(
-            state=ReminderState.FAILED, deadline__request__organization_id__in=editor_orgs
+            state__in=[ReminderState.FAILED, ReminderState.UNDELIVERED],
+            deadline__request__organization_id__in=editor_orgs,
         )
         .select_related("deadline__request__authority")
         .order_by("-claimed_at")[:50]

@@ -15,3 +15,16 @@ class SlowFileBackend(EmailBackend):
     def send_messages(self, email_messages):
         time.sleep(float(os.environ.get("SLOW_EMAIL_SECONDS", "60")))
         return super().send_messages(email_messages)
+
+
+class SlowAfterFirstFileBackend(EmailBackend):
+    """Writes the first message of the process at once and pauses before each later one: the
+    window in which the batch test kills the worker, one person's message out, the next not."""
+
+    sent = 0
+
+    def send_messages(self, email_messages):
+        if SlowAfterFirstFileBackend.sent:
+            time.sleep(float(os.environ.get("SLOW_EMAIL_SECONDS", "60")))
+        SlowAfterFirstFileBackend.sent += len(email_messages)
+        return super().send_messages(email_messages)

@@ -25,9 +25,9 @@ from foia.notifications.models import (
     Notification,
     NotificationSettings,
     Reminder,
-    ReminderPolicy,
     ReminderState,
 )
+from foia.services.organizations import reminder_policy_set
 from foia.services.transitions import record_event
 
 BEL = ZoneInfo("Europe/Belgrade")
@@ -97,7 +97,7 @@ def test_lead_times_already_in_the_past_are_not_planned(make_request, owner, clo
 
 
 def test_an_organisation_can_change_its_lead_times(sent_request, org):
-    ReminderPolicy.objects.create(organization=org, lead_days=[10, 2, -1])
+    reminder_policy_set(organization_id=org.pk, lead_days=[10, 2, -1])
     planned = reminders(sent_request).filter(state=ReminderState.PLANNED)
     assert sorted(planned.values_list("lead_days", flat=True)) == [-1, 2, 10]
     assert reminders(sent_request).get(lead_days=7).state == ReminderState.CANCELLED
@@ -206,14 +206,17 @@ def test_a_missed_answer_deadline_tells_when_the_silence_appeal_window_opens(
     assert "you may appeal to the Commissioner from 18.11.2026 until 17.11.2027" in body
 
 
-def test_a_user_can_opt_out_of_one_kind_of_deadline(sent_request, colleague):
+def test_a_user_can_opt_out_of_one_kind_of_deadline_and_the_owner_is_reminded_instead(
+    sent_request, owner, colleague
+):
     sent_request.assignee = colleague
     sent_request.save()
     KindPreference.objects.create(
         user=colleague, deadline_kind=DeadlineKind.RESPONSE, mode=Mode.OFF
     )
     assert sweep_and_send(at(2026, 11, 10, 8, 5)) == ["sent"]
-    assert mail.outbox == [] and not Notification.objects.exists()
+    assert [m.to for m in mail.outbox] == [["owner@example.org"]]
+    assert not Notification.objects.filter(user=colleague).exists()
 
 
 def test_a_digest_user_gets_one_daily_email_instead(sent_request, colleague):

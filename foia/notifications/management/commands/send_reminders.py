@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from foia.notifications.batch import deliver_batch, partition
 from foia.notifications.models import Reminder
 from foia.notifications.services import deliver, due_reminders, sweep
 
@@ -39,11 +40,17 @@ class Command(BaseCommand):
             return
         result = sweep(now=moment, dispatch=False)
         counts: dict[str, int] = {}
-        for pk in result.to_send:
-            outcome = deliver(pk, now=moment)
-            counts[outcome] = counts.get(outcome, 0) + 1
-            reminder = Reminder.objects.select_related("deadline__request__authority").get(pk=pk)
-            self.stdout.write(f"{outcome}: {_describe(reminder)}")
+        for group in partition(result.to_send):
+            # An organisation's reminders together: one message per person, as beat sends them.
+            if len(group) == 1:
+                outcomes = {deliver(group[0], now=moment): 1}
+            else:
+                outcomes = deliver_batch(group, now=moment)
+            for outcome, n in outcomes.items():
+                counts[outcome] = counts.get(outcome, 0) + n
+            rows = Reminder.objects.select_related("deadline__request__authority")
+            for reminder in rows.filter(pk__in=group[:50]):
+                self.stdout.write(f"{reminder.state}: {_describe(reminder)}")
         summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "nothing due"
         self.stdout.write(
             f"{summary}; {len(result.superseded)} superseded; {len(result.late)} late"
