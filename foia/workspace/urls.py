@@ -12,6 +12,7 @@ from foia.workspace.views import (
     events,
     organization,
     requests,
+    sending,
 )
 
 app_name = "workspace"
@@ -77,6 +78,13 @@ urlpatterns = [
         name="generate_download",
     ),
     path("documents/<int:pk>/", requests.download_attachment, name="attachment"),
+    # Sending by e-mail (foia.mail.outbound)
+    path("requests/<int:pk>/email/", sending.send_request, name="mail_send"),
+    path("requests/<int:pk>/email/appeal/", sending.send_appeal, name="mail_appeal"),
+    path("requests/<int:pk>/email/<slug:kind>/", sending.send_message, name="mail_message"),
+    path("mail/<int:pk>.eml", sending.download_eml, name="mail_eml"),
+    path("mail/<int:pk>/retry/", sending.retry, name="mail_retry"),
+    path("campaigns/<int:pk>/email/", sending.send_campaign, name="mail_campaign"),
     # Campaigns
     path("campaigns/", campaigns.index, name="campaigns"),
     path("campaigns/new/", campaigns.create, name="campaign_create"),
