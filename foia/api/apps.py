@@ -7,3 +7,6 @@ class ApiConfig(AppConfig):
     label = "api"
     verbose_name = _("API")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from foia.api import schema  # noqa: F401 - registers the token's schema extension

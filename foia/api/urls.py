@@ -1,0 +1,45 @@
+"""/api/v1/: the public contract (paths never change within v1)."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from foia.api.views import public, workspace
+
+app_name = "api"
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("requests/", public.RequestList.as_view(), name="request-list"),
+    path("requests/<int:pk>/", public.RequestDetail.as_view(), name="request-detail"),
+    path("authorities/", public.AuthorityList.as_view(), name="authority-list"),
+    path("authorities/<int:pk>/", public.AuthorityDetail.as_view(), name="authority-detail"),
+    path("campaigns/", public.CampaignList.as_view(), name="campaign-list"),
+    path("campaigns/<int:pk>/", public.CampaignDetail.as_view(), name="campaign-detail"),
+    path("figures/", public.Figures.as_view(), name="figures"),
+    path(
+        "figures/authorities/<int:pk>/",
+        public.AuthorityFigures.as_view(),
+        name="figures-authority",
+    ),
+    path("figures/campaigns/<int:pk>/", public.CampaignFigures.as_view(), name="figures-campaign"),
+    path("workspace/requests/", workspace.OrgRequestList.as_view(), name="workspace-request-list"),
+    path(
+        "workspace/requests/<int:pk>/",
+        workspace.OrgRequestDetail.as_view(),
+        name="workspace-request-detail",
+    ),
+    path("workspace/requests/<int:pk>/send/", workspace.MarkSent.as_view(), name="workspace-send"),
+    path(
+        "workspace/requests/<int:pk>/events/",
+        workspace.RecordEvent.as_view(),
+        name="workspace-events",
+    ),
+    path(
+        "workspace/requests/<int:pk>/attachments/",
+        workspace.AddAttachment.as_view(),
+        name="workspace-attachments",
+    ),
+    path("workspace/deadlines/", workspace.DueDeadlines.as_view(), name="workspace-deadlines"),
+]
