@@ -8,8 +8,10 @@ from foia.workspace.views import (
     board,
     calendar,
     campaigns,
+    corrections,
     documents,
     events,
+    exports,
     organization,
     requests,
     sending,
@@ -68,6 +70,16 @@ urlpatterns = [
     path("requests/<int:pk>/record/", events.choose, name="record"),
     path("requests/<int:pk>/record/<slug:kind>/", events.record, name="record_event"),
     path(
+        "requests/<int:pk>/events/<int:event_pk>/correct/",
+        corrections.correct,
+        name="event_correct",
+    ),
+    path(
+        "requests/<int:pk>/events/<int:event_pk>/retract/",
+        corrections.retract,
+        name="event_retract",
+    ),
+    path(
         "requests/<int:pk>/generate/<slug:slug>/",
         documents.page,
         name="generate",
@@ -104,8 +116,19 @@ urlpatterns = [
     # Organization
     path("organizations/<slug:slug>/", organization.page, name="organization"),
     path(
+        "organizations/<slug:slug>/export.<str:fmt>",
+        exports.organization_export,
+        name="organization_export",
+    ),
+    path(
         "organizations/<slug:slug>/members/<int:member_pk>/",
         organization.member,
         name="member",
     ),
+    path(
+        "organizations/<slug:slug>/invitations/<int:invitation_pk>/",
+        organization.invitation_action,
+        name="invitation_action",
+    ),
+    path("invitations/<str:token>/", organization.accept, name="invitation"),
 ]
