@@ -107,6 +107,10 @@ class Seeder:
             self.seed_request(spec, existing)
         for index, (cid, outcome, sent_ago, channel) in enumerate(data.CAMPAIGN_TARGETS):
             self.seed_request(self.campaign_spec(index, cid, outcome, sent_ago, channel), existing)
+        # Requests sent by e-mail from the tracker: their messages and the proof of sending.
+        from foia.demo.mail_out import seed_outgoing_mail
+
+        self.mail_added = seed_outgoing_mail(self.org, self.editor)
 
     # --- reference data ----------------------------------------------------------------------
 
