@@ -263,6 +263,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "foia.mail.outbound.tasks.sweep_outgoing_task",
         "schedule": 120.0,
     },
+    "sweep-invitations": {  # invitation e-mails whose task was lost or whose retry is due
+        "task": "foia.workspace.tasks.sweep_invitations_task",
+        "schedule": 120.0,
+    },
     "mark-lapsed-deadlines": {
         "task": "foia.tasks.mark_lapsed_deadlines_task",
         "schedule": crontab(minute=5, hour=0),

@@ -7,20 +7,18 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from foia.models import Membership, Role
-from foia.workspace.models import AuditAction, AuditEntry
 
 pytestmark = pytest.mark.django_db
 
 
-def test_an_owner_adds_an_existing_account_as_a_member(owner_client, org, owner):
+def test_an_owner_cannot_add_an_existing_account_without_its_consent(owner_client, org):
     newcomer = get_user_model().objects.create_user("mila", "mila@example.org", "x")
     response = owner_client.post(
         reverse("workspace:organization", args=[org.slug]),
         {"add-who": "MILA@example.org", "add-role": "editor", "add_member": "1"},
     )
-    assert response.status_code == 302
-    assert Membership.objects.get(user=newcomer).role == Role.EDITOR
-    assert AuditEntry.objects.filter(action=AuditAction.MEMBER_ADDED, actor=owner).exists()
+    assert response.status_code == 200  # the old direct "add" is gone: nothing happens
+    assert not Membership.objects.filter(user=newcomer).exists()
 
 
 def test_an_owner_changes_a_role_but_the_last_owner_stays(owner_client, org, owner, colleague):

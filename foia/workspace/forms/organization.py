@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
 from foia.models import Organization, Role
-
-User = get_user_model()
 
 
 class OrganizationForm(forms.ModelForm):
@@ -21,22 +18,29 @@ class OrganizationForm(forms.ModelForm):
         }
 
 
-class MemberAddForm(forms.Form):
-    who = forms.CharField(
-        label=_("Username or e-mail of an existing account"),
-        max_length=254,
-    )
+class InviteForm(forms.Form):
+    """An owner invites by e-mail address only: whether an account exists for it is never shown
+    (the person accepts with that account, or makes one)."""
+
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.EDITOR)
 
-    def clean_who(self):
-        who = self.cleaned_data["who"].strip()
-        users = list(User.objects.filter(Q(username__iexact=who) | Q(email__iexact=who))[:2])
-        if len(users) != 1:
-            raise forms.ValidationError(
-                _("No single account matches %(who)s. Ask them to get an account first.")
-                % {"who": who}
-            )
-        return users[0]
+
+class AcceptWithNewAccountForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_("Letters, digits and @ . + - _ only; you log in with it or your e-mail."),
+    )
+    password1 = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
+    password2 = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        return data
 
 
 class MemberRoleForm(forms.Form):

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,8 +17,13 @@ from foia.models import Membership
 from foia.services import organizations as services
 from foia.workspace import access
 from foia.workspace.forms.fields import add_service_errors
-from foia.workspace.forms.organization import MemberAddForm, MemberRoleForm, OrganizationForm
-from foia.workspace.models import AuditEntry
+from foia.workspace.forms.organization import (
+    AcceptWithNewAccountForm,
+    InviteForm,
+    MemberRoleForm,
+    OrganizationForm,
+)
+from foia.workspace.models import AuditEntry, Invitation
 
 
 @login_required
@@ -23,7 +31,7 @@ def page(request, slug: str):
     organization, membership = access.get_organization(request.user, slug)
     is_owner = access.is_owner(request.user, organization.pk)
     org_form = OrganizationForm(instance=organization, prefix="org") if is_owner else None
-    add_form = MemberAddForm(prefix="add") if is_owner else None
+    invite_form = InviteForm(prefix="invite") if is_owner else None
     if request.method == "POST":
         access.get_organization(request.user, slug, owner=True)
         if "save_org" in request.POST:
@@ -40,20 +48,24 @@ def page(request, slug: str):
                 else:
                     messages.success(request, _("Organization saved."))
                     return redirect("workspace:organization", slug=organization.slug)
-        elif "add_member" in request.POST:
-            add_form = MemberAddForm(request.POST, prefix="add")
-            if add_form.is_valid():
+        elif "invite" in request.POST:
+            invite_form = InviteForm(request.POST, prefix="invite")
+            if invite_form.is_valid():
                 try:
-                    services.membership_add(
+                    invitation = services.invitation_create(
                         organization=organization,
-                        user=request.user,
-                        member=add_form.cleaned_data["who"],
-                        role=add_form.cleaned_data["role"],
+                        by=request.user,
+                        email=invite_form.cleaned_data["email"],
+                        role=invite_form.cleaned_data["role"],
                     )
                 except ValidationError as exc:
-                    add_service_errors(add_form, exc)
+                    add_service_errors(invite_form, exc)
                 else:
-                    messages.success(request, _("Member added."))
+                    messages.success(
+                        request,
+                        _("Invitation sent to %(email)s. It stays pending until they accept.")
+                        % {"email": invitation.email},
+                    )
                     return redirect("workspace:organization", slug=organization.slug)
     members = Membership.objects.filter(organization=organization).select_related("user")
     return render(
@@ -65,7 +77,8 @@ def page(request, slug: str):
             "is_owner": is_owner,
             "members": members.order_by("role", "user__username"),
             "org_form": org_form,
-            "add_form": add_form,
+            "invite_form": invite_form,
+            "invitations": _pending(organization) if is_owner else [],
             "role_form": MemberRoleForm(),
             "log": AuditEntry.objects.filter(
                 organization=organization, request__isnull=True
@@ -99,3 +112,101 @@ def member(request, slug: str, member_pk: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("workspace:organization", slug=organization.slug)
+
+
+def _pending(organization) -> list[Invitation]:
+    rows = list(
+        Invitation.objects.filter(
+            organization=organization, accepted_at__isnull=True, revoked_at__isnull=True
+        )
+        .select_related("invited_by")
+        .prefetch_related("emails")
+    )
+    now = timezone.now()
+    for row in rows:
+        row.expired = row.expires_at <= now
+        row.last_email = max(row.emails.all(), key=lambda e: (e.created_at, e.pk), default=None)
+    return rows
+
+
+@login_required
+@require_POST
+def invitation_action(request, slug: str, invitation_pk: int):
+    """Resend or revoke a pending invitation (owners only)."""
+    organization, _membership = access.get_organization(request.user, slug, owner=True)
+    invitation = Invitation.objects.filter(organization=organization, pk=invitation_pk).first()
+    if invitation is None:
+        raise Http404
+    try:
+        if "revoke" in request.POST:
+            services.invitation_revoke(invitation=invitation, by=request.user)
+            messages.success(request, _("Invitation revoked: its link no longer works."))
+        else:
+            services.invitation_resend(invitation=invitation, by=request.user)
+            messages.success(
+                request, _("Invitation sent again with a new link; the old link no longer works.")
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("workspace:organization", slug=organization.slug)
+
+
+def accept(request, token: str):
+    """The link in the invitation e-mail. A logged-in person joins with their account; anyone else
+    makes an account for the invited address (or logs in first and comes back)."""
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        return render(request, "workspace/invitation_invalid.html", status=404)
+    already = (
+        request.user.is_authenticated
+        and Membership.objects.filter(
+            organization_id=invitation.organization_id, user=request.user
+        ).exists()
+    )
+    form = AcceptWithNewAccountForm(prefix="new")
+    if request.method == "POST":
+        try:
+            if request.user.is_authenticated and "join" in request.POST:
+                services.invitation_accept(token=token, user=request.user)
+                messages.success(
+                    request,
+                    _("Welcome to %(org)s.") % {"org": invitation.organization.name},
+                )
+                return redirect("workspace:board")
+            if not request.user.is_authenticated:
+                form = AcceptWithNewAccountForm(request.POST, prefix="new")
+                if form.is_valid():
+                    membership = services.invitation_accept(
+                        token=token,
+                        username=form.cleaned_data["username"],
+                        password=form.cleaned_data["password1"],
+                    )
+                    login(
+                        request,
+                        membership.user,
+                        backend="django.contrib.auth.backends.ModelBackend",
+                    )
+                    messages.success(
+                        request,
+                        _("Your account is ready. Welcome to %(org)s.")
+                        % {"org": invitation.organization.name},
+                    )
+                    return redirect("workspace:board")
+        except ValidationError as exc:
+            if form.is_bound:
+                if hasattr(exc, "error_dict") and "password" in exc.error_dict:
+                    exc.error_dict["password1"] = exc.error_dict.pop("password")
+                add_service_errors(form, exc)
+            else:
+                messages.error(request, " ".join(exc.messages))
+    here = reverse("workspace:invitation", args=[token])
+    return render(
+        request,
+        "workspace/invitation_accept.html",
+        {
+            "invitation": invitation,
+            "form": form,
+            "already": already,
+            "login_url": reverse("workspace:login") + "?next=" + here,
+        },
+    )
