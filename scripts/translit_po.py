@@ -115,7 +115,7 @@ def _cyrillic_segments(
         for i in range(start, end + 1):
             if i == end or (i > run_start and protected[i] != protected[run_start]):
                 run = text[run_start:i]
-                pieces.append(run if protected[run_start] else _plain(run))
+                pieces.append(run if run and protected[run_start] else _plain(run))
                 run_start = i
         out.append("".join(pieces))
     return out

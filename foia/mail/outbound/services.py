@@ -139,8 +139,11 @@ def _check_attachments(request: Request, attachments: Sequence[Attachment]) -> N
         raise ValidationError(
             {
                 "attachments": [
-                    _("The attachments are %(mb).1f MB together; at most %(max).0f MB can be sent.")
-                    % {"mb": total / 2**20, "max": settings.ATTACHMENT_MAX_BYTES / 2**20}
+                    _("The attachments are %(mb)s MB together; at most %(max)s MB can be sent.")
+                    % {
+                        "mb": f"{total / 2**20:.1f}",
+                        "max": f"{settings.ATTACHMENT_MAX_BYTES / 2**20:.0f}",
+                    }
                 ]
             }
         )
