@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format migrate seed bench bench-reminders messages clean browser
+.PHONY: install run test lint format migrate seed bench bench-reminders bench-campaign messages clean browser
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ bench: install
 bench-reminders: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/foia_reminder_bench} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/12} $(BIN)/python scripts/bench_reminders.py $(BENCH_ARGS)
+
+## A campaign to the whole catalogue (11,500 bodies): import, creation on a real worker, page, report.
+bench-campaign: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/foia_campaign_bench} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/12} $(BIN)/python scripts/bench_campaign.py $(BENCH_ARGS)
 
 ## Collect the strings into locale/sr_Latn (translate there), then make sr (Cyrillic) and compile.
 messages: install

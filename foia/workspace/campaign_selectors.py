@@ -15,8 +15,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from foia.models import Authority, AuthorityKind, Campaign, Request, RequestStatus
-from foia.stats.figures import Figures, _silent_q, live_figures
-from foia.stats.models import GROUND_FIELDS, Outcome, RequestFacts
+from foia.stats.figures import Figures, live_figures
+from foia.stats.models import GROUND_FIELDS, Outcome, RequestFacts, silent_q
 from foia.workspace import selectors
 
 PARENT_DEPTH = 6  # levels of the catalogue's parent chain a "parent" choice reaches down
@@ -187,7 +187,7 @@ def campaign_requests(
     qs = campaign.requests.all()
     filters = _status_filters()
     if show == "silent":
-        silent = RequestFacts.objects.filter(campaign=campaign).filter(_silent_q(today))
+        silent = RequestFacts.objects.filter(campaign=campaign).filter(silent_q(today))
         qs = qs.filter(pk__in=silent.values("request_id"))
     elif show in filters:
         qs = qs.filter(filters[show][1])

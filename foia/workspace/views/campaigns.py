@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from foia.models import Authority, AuthorityKind, CampaignBuild, RequestStatus, Visibility
+from foia.models import (
+    Authority,
+    AuthorityKind,
+    CampaignBuild,
+    Request,
+    RequestStatus,
+    Visibility,
+)
 from foia.services import campaigns as campaigns_service
 from foia.services import requests as services
 from foia.workspace import access, campaign_reports, campaign_selectors, selectors
@@ -216,10 +223,15 @@ def detail(request, pk: int):
     ground = request.GET.get("ground", "")
     ground = ground if ground in dict(campaign_selectors.ground_choices()) else ""
     requests = campaign_selectors.campaign_requests(campaign, show=show, ground=ground, today=today)
-    paginator = Paginator(requests, campaign_selectors.PAGE_SIZE)
+    # The page is cut on ids alone; its rows are then read with what the table shows.
+    paginator = Paginator(requests.values_list("pk", flat=True), campaign_selectors.PAGE_SIZE)
     page = paginator.get_page(_page_number(request.GET.get("page")))
     rows = selectors.campaign_rows(
-        campaign, today=today, requests=requests.filter(pk__in=[r.pk for r in page.object_list])
+        campaign,
+        today=today,
+        requests=Request.objects.filter(pk__in=list(page.object_list)).order_by(
+            "authority__name", "pk"
+        ),
     )
     page_drafts = [row.request for row in rows if row.request.status == RequestStatus.DRAFT]
     counts = campaign_selectors.campaign_status_counts(campaign)
