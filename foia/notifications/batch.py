@@ -416,6 +416,7 @@ def _group_key(reminder: Reminder):
     deadline = reminder.deadline
     campaign = deadline.request.campaign
     return (
+        campaign is None,  # campaigns first, then the requests outside any
         campaign.title if campaign else "",
         campaign.pk if campaign else 0,
         deadline.due_on,
