@@ -36,3 +36,12 @@ def person(user) -> str:
     if user is None:
         return "—"
     return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def can_file(user) -> bool:
+    """Whether the user may file requests in at least one organisation (owners and editors): the
+    menu offers "New request" only to them."""
+    from foia.workspace import access
+
+    return bool(access.organizations(user, edit=True))
