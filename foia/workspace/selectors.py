@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.core.paginator import Paginator
+from django.db.models import DateField, DateTimeField, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from foia.models import (
@@ -23,13 +24,14 @@ from foia.models import (
     DeadlineState,
     Event,
     EventKind,
+    EventRevisionAction,
     Request,
     RequestStatus,
 )
 from foia.services.next_steps import NextStep, next_step
 from foia.workspace import access
 from foia.workspace.filters import BoardFilter, RequestListFilter
-from foia.workspace.models import AuditEntry
+from foia.workspace.models import AuditAction, AuditEntry
 
 DK, RS = DeadlineKind, RequestStatus
 ANSWER_DEADLINES = (DK.RESPONSE, DK.URGENT_RESPONSE, DK.EXTENDED_RESPONSE)
@@ -102,11 +104,22 @@ class Section:
     title: Any
     help: Any
     items: list[BoardItem] = field(default_factory=list)
+    page: Any = None  # the page of items shown (``SECTION_PAGE_SIZE`` at a time)
+    previous_query: str = ""  # query strings of the neighbouring pages, other filters kept
+    next_query: str = ""
 
     @property
     def open(self) -> bool:
         """The dated sections always show; a long stage folds to its count."""
         return self.key in ("overdue", "today", "week") or len(self.items) <= SECTION_FOLD_AT
+
+    @property
+    def shown(self) -> list[BoardItem]:
+        return list(self.page.object_list) if self.page is not None else self.items
+
+    @property
+    def page_param(self) -> str:
+        return f"{self.key}-page"
 
 
 SECTIONS = [
@@ -125,8 +138,22 @@ SECTIONS = [
     ("court", _("In court"), _("A lawsuit at the Administrative Court.")),
     ("drafts", _("Drafts"), _("Not sent yet.")),
 ]
+# Each request is shown once, in its most urgent section (this order), not once per deadline.
+URGENCY = [
+    "overdue",
+    "today",
+    "week",
+    "appeal",
+    "correction",
+    "compliance",
+    "commissioner",
+    "waiting",
+    "court",
+    "drafts",
+]
 DRAFTS_SHOWN = 50
 SECTION_FOLD_AT = 10
+SECTION_PAGE_SIZE = 25
 
 
 def _stage(deadline: Deadline, today: dt.date) -> str | None:
@@ -184,24 +211,48 @@ def board(*, http_request, today: dt.date) -> Board:
     )
     requests = filterset.qs
     sections = {key: Section(key, title, help_) for key, title, help_ in SECTIONS}
+    rank = {key: i for i, key in enumerate(URGENCY)}
+    # request id -> (urgency, due date, section, item): the most urgent place of each request.
+    placed: dict[int, tuple[int, dt.date, str, BoardItem]] = {}
     for deadline in live_deadlines(requests, today=today):
+        keys = [k for k in (_when(deadline, today), _stage(deadline, today)) if k]
+        if not keys:
+            continue
+        key = min(keys, key=rank.__getitem__)
+        best = placed.get(deadline.request_id)
+        if best is not None and (best[0], best[1]) <= (rank[key], deadline.due_on):
+            continue
         item = BoardItem(
             request=deadline.request,
             deadline=deadline,
             days_left=_days_left(deadline, today),
             step=next_step(deadline, today=today),
         )
-        for key in (_when(deadline, today), _stage(deadline, today)):
-            if key:
-                sections[key].items.append(item)
+        placed[deadline.request_id] = (rank[key], deadline.due_on, key, item)
+    for _rank, _due, key, item in sorted(placed.values(), key=lambda p: (p[1], p[3].request.pk)):
+        sections[key].items.append(item)
     for request in requests.filter(status=RS.IN_COURT).select_related(
         "authority", "assignee", "campaign"
     ):
-        sections["court"].items.append(BoardItem(request=request))
+        if request.pk not in placed:
+            sections["court"].items.append(BoardItem(request=request))
     for request in requests.filter(status=RS.DRAFT).select_related(
         "authority", "assignee", "campaign"
     )[:DRAFTS_SHOWN]:
         sections["drafts"].items.append(BoardItem(request=request))
+    for section in sections.values():
+        page = Paginator(section.items, SECTION_PAGE_SIZE).get_page(
+            http_request.GET.get(section.page_param)
+        )
+        section.page = page
+        for attr, has, number in (
+            ("previous_query", page.has_previous, page.number - 1),
+            ("next_query", page.has_next, page.number + 1),
+        ):
+            if has():
+                query = http_request.GET.copy()
+                query[section.page_param] = str(number)
+                setattr(section, attr, query.urlencode())
     return Board(filter=filterset, sections=list(sections.values()))
 
 
@@ -228,34 +279,45 @@ class HistoryRow:
     event: Event | None = None
 
 
-def _field_label(name: str) -> str:
+def _field_label(name: str, model=Request) -> str:
     try:
-        return str(Request._meta.get_field(name).verbose_name)
+        return str(model._meta.get_field(name).verbose_name)
     except Exception:
-        return {"is_public": str(_("public")), "role": str(_("role"))}.get(name, name)
+        return {
+            "is_public": str(_("public")),
+            "role": str(_("role")),
+            "grounds": str(_("Legal grounds cited")),
+        }.get(name, name)
 
 
-def _value_label(name: str, value: Any) -> str:
+def _value_label(name: str, value: Any, model=Request) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return str(_("yes")) if value else str(_("no"))
     try:
-        model_field = Request._meta.get_field(name)
+        model_field = model._meta.get_field(name)
     except Exception:
         return str(value)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, DateField) and not isinstance(model_field, DateTimeField):
+        try:
+            return dt.date.fromisoformat(str(value)).strftime("%d.%m.%Y")
+        except ValueError:
+            return str(value)
     return str(value)
 
 
-def readable_changes(changes: list[dict]) -> list[dict]:
+def readable_changes(changes: list[dict], model=Request) -> list[dict]:
+    """Stored changes ({"field", "old", "new"}) with the field's label and readable values;
+    ``model`` is the model whose fields they are (a request's, or a corrected event's)."""
     return [
         {
-            "field": _field_label(c.get("field", "")),
+            "field": _field_label(c.get("field", ""), model),
             "object": c.get("object", ""),
-            "old": _value_label(c.get("field", ""), c.get("old")),
-            "new": _value_label(c.get("field", ""), c.get("new")),
+            "old": _value_label(c.get("field", ""), c.get("old"), model),
+            "new": _value_label(c.get("field", ""), c.get("new"), model),
         }
         for c in changes
     ]
@@ -274,7 +336,10 @@ def history(request: Request) -> list[HistoryRow]:
                 when=entry.created_at,
                 who=entry.actor,
                 action=entry.get_action_display(),
-                changes=readable_changes(entry.changes),
+                changes=readable_changes(
+                    entry.changes,
+                    Event if entry.action == AuditAction.EVENT_CORRECTED else Request,
+                ),
                 note=entry.note,
                 event=entry.event,
             )
@@ -294,11 +359,22 @@ def history(request: Request) -> list[HistoryRow]:
 
 
 def timeline(request: Request) -> list[Event]:
-    return list(
-        request.events.select_related("recorded_by", "forwarded_to", "related_event")
-        .prefetch_related("grounds", "attachments")
+    """Every recorded step, retracted ones included (shown struck through); each with
+    ``corrections``: its revisions with readable changes, oldest first."""
+    events = list(
+        request.events.select_related(
+            "recorded_by", "forwarded_to", "related_event", "retracted_by"
+        )
+        .prefetch_related("grounds", "attachments", "revisions__by")
         .order_by("occurred_on", "id")
     )
+    for event in events:
+        event.corrections = [
+            (revision, readable_changes(revision.changes, Event))
+            for revision in event.revisions.all()
+            if revision.action == EventRevisionAction.CORRECTED
+        ]
+    return events
 
 
 def deadlines_of(request: Request, *, today: dt.date) -> list[BoardItem]:

@@ -9,9 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from foia.models import Campaign, Request
+from foia.workspace.selectors import SECTIONS
 from tests.workspace.conftest import D, rec
 
 pytestmark = pytest.mark.django_db
+SECTION_KEYS = {key for key, _title, _help in SECTIONS}
 
 
 def sections(client, **params):
@@ -71,23 +73,54 @@ def stages(make_request, ministry, government, colleague, org, owner):
     return made
 
 
-def test_each_request_shows_in_the_sections_of_its_stage(stages, editor_client, frozen):
+def test_each_request_shows_once_in_its_most_urgent_section(stages, editor_client, frozen):
     found, _ = sections(editor_client)
-    assert found["today"] == ["due-today"]
-    assert set(found["week"]) == {"this-week", "refused", "ordered"}
-    assert "silent" in found["overdue"]
-    assert set(found["waiting"]) == {"waiting", "due-today", "this-week"}
-    assert set(found["appeal"]) == {"silent", "refused"}
-    assert found["commissioner"] == ["appealed"]
-    assert found["compliance"] == ["ordered"]
-    assert found["court"] == ["in-court"]
-    assert found["drafts"] == ["draft"]
+    assert found == {
+        "overdue": ["silent"],
+        "today": ["due-today"],
+        "week": ["ordered", "this-week", "refused"],  # by due date
+        "waiting": ["waiting"],
+        "correction": [],
+        "appeal": [],
+        "commissioner": ["appealed"],
+        "compliance": [],
+        "court": ["in-court"],
+        "drafts": ["draft"],
+    } | {k: v for k, v in found.items() if k not in SECTION_KEYS}
+    shown = [subject for items in found.values() for subject in items]
+    assert len(shown) == len(set(shown)) == len(stages)
+
+
+def test_an_appeal_not_due_this_week_is_under_needs_an_appeal(make_request, editor_client, frozen):
+    r = make_request(subject="refused-lately")
+    rec(r, "sent", D(2026, 11, 2), channel="email")
+    rec(r, "refusal", D(2026, 11, 18), received_on=D(2026, 11, 19), grounds=["art9_3"])
+    found, _ = sections(editor_client)
+    placed = [key for key, items in found.items() if "refused-lately" in items]
+    assert placed == ["appeal"], found
+
+
+def test_a_long_section_comes_in_pages_that_keep_the_filters(
+    make_request, editor_client, colleague, frozen
+):
+    for i in range(30):
+        r = make_request(subject=f"silent-{i:02}", assignee=colleague)
+        rec(r, "sent", D(2026, 10, 1), channel="email")
+    found, response = sections(editor_client, assignee=colleague.pk)
+    overdue = next(s for s in response.context["board"].sections if s.key == "overdue")
+    assert len(overdue.items) == 30 and len(overdue.shown) == 25
+    assert f"assignee={colleague.pk}" in overdue.next_query
+    assert "overdue-page=2" in overdue.next_query
+    second = editor_client.get(reverse("workspace:board") + "?" + overdue.next_query)
+    overdue = next(s for s in second.context["board"].sections if s.key == "overdue")
+    assert len(overdue.shown) == 5
+    assert "Page 2 of 2" in second.content.decode()
 
 
 def test_each_item_has_its_deadline_days_left_and_next_legal_step(stages, editor_client, frozen):
     response = editor_client.get(reverse("workspace:board"))
     board = {s.key: s for s in response.context["board"].sections}
-    refused = next(i for i in board["appeal"].items if i.request.subject == "refused")
+    refused = next(i for i in board["week"].items if i.request.subject == "refused")
     assert refused.deadline.due_on == D(2026, 11, 25)
     assert refused.days_left == 5
     assert refused.step.action == "appeal_decision"
