@@ -96,3 +96,40 @@ def _fast_passwords_and_fresh_cache(settings):
     from django.core.cache import cache
 
     cache.clear()
+
+
+class Reader:
+    """A client that reads the pages in one language, and the texts those pages must show:
+    ``t("msgid")`` and ``n("singular", "plural", count)`` translate the source strings the way
+    the page does, so one assertion holds in Serbian Latin and in English."""
+
+    def __init__(self, client, language: str, cookie_name: str) -> None:
+        self.client, self.language = client, language
+        client.cookies[cookie_name] = language
+
+    def t(self, msgid: str, **params) -> str:
+        from django.utils import translation
+
+        with translation.override(self.language):
+            text = translation.gettext(msgid)
+        return text % params if params else text
+
+    def n(self, singular: str, plural: str, count: int, **params) -> str:
+        from django.utils import translation
+
+        with translation.override(self.language):
+            text = translation.ngettext(singular, plural, count)
+        return text % {"n": count, **params}
+
+    def page(self, url: str, **params) -> str:
+        import html
+
+        response = self.client.get(url, params)
+        assert response.status_code == 200, url
+        return html.unescape(response.content.decode())
+
+
+@pytest.fixture(params=["sr-latn", "en"])
+def reader_language(request) -> str:
+    """Page tests run in Serbian Latin (the default language) and in English."""
+    return request.param

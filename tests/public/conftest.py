@@ -179,3 +179,10 @@ def story(
     for request in [*s.published, *s.hidden]:
         request.refresh_from_db()
     return s
+
+
+@pytest.fixture
+def reader(client, settings, reader_language):
+    from tests.conftest import Reader
+
+    return Reader(client, reader_language, settings.LANGUAGE_COOKIE_NAME)

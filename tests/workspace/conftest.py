@@ -138,3 +138,11 @@ def municipalities(db):
         )
         for i, (name, place) in enumerate(names)
     ]
+
+
+@pytest.fixture
+def reader(editor_client, settings, reader_language):
+    """The editor's browser, reading the workspace in Serbian Latin and in English."""
+    from tests.conftest import Reader
+
+    return Reader(editor_client, reader_language, settings.LANGUAGE_COOKIE_NAME)

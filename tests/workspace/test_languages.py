@@ -5,6 +5,7 @@ the iCal feed."""
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -65,3 +66,21 @@ def test_the_calendar_feed_speaks_the_language_the_user_chose(
     basis = refused.deadlines.get(kind="appeal").legal_basis
     assert translated(basis, language) in text
     assert (basis in text) == (language == "en")
+
+
+@pytest.mark.parametrize("language", ["sr-latn", "sr"])
+def test_no_english_interface_word_is_left_on_the_main_workspace_pages(
+    owner_client, settings, refused, org, language
+):
+    from tests.public.test_languages import ENGLISH_ONLY, visible_text
+
+    words = [*ENGLISH_ONLY, "My work", "Calendar", "Members", "Record", "Edit", "Log out"]
+    for url in [
+        reverse("workspace:board"),
+        reverse("workspace:request", args=[refused.pk]),
+        reverse("workspace:organization", args=[org.slug]),
+        reverse("workspace:calendar"),
+    ]:
+        text = visible_text(read_as(owner_client, settings, language, url))
+        left = [w for w in words if re.search(rf"(?<![\w/.-]){re.escape(w)}(?![\w/.-])", text)]
+        assert left == [], url
