@@ -15,7 +15,9 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from foia.csvsafe import safe_cell
 from foia.models import Request
+from foia.public import selectors
 from foia.stats.models import GROUND_FIELDS, RequestFacts
 
 # (column, description). The order is the CSV's.
@@ -116,12 +118,20 @@ FIELDS = (
 
 
 def export_rows(facts: QuerySet[RequestFacts], on: dt.date, base_url: str) -> Iterator[dict]:
-    """One dict per published request, in the filter's order, streamed from one query."""
-    rows = facts.filter(request__in=Request.objects.published(on)).values(*FIELDS)
+    """One dict per published request, in the filter's order, streamed from one query.
+
+    A column whose timeline step is hidden on the public page (an event not marked public) is
+    left empty, as the page shows nothing of it (``selectors.with_step_visibility``).
+    """
+    rows = selectors.with_step_visibility(
+        facts.filter(request__in=Request.objects.published(on))
+    ).values(*FIELDS, *STEP_VISIBILITY)
     request_path = reverse("public:request", args=[0]).rsplit("0/", 1)[0]
     for r in rows.iterator(chunk_size=2000):
-        due, answered = r["answer_due_on"], r["first_answer_on"]
-        yield {
+        answer_shown = r["answer_public"] is not False
+        due = r["answer_due_on"]
+        answered = r["first_answer_on"] if answer_shown else None
+        row = {
             "id": r["request_id"],
             "url": f"{base_url}{request_path}{r['request_id']}/",
             "subject": r["request__subject"],
@@ -131,7 +141,7 @@ def export_rows(facts: QuerySet[RequestFacts], on: dt.date, base_url: str) -> It
             "campaign_id": r["campaign_id"] if r["campaign__is_public"] else None,
             "status": r["status"],
             "sent_on": r["sent_on"],
-            "received_on": r["received_on"],
+            "received_on": None if r["receipt_hidden"] else r["received_on"],
             "answer_due_on": due,
             "first_answer_on": answered,
             "days_to_answer": r["answer_days"],
@@ -148,9 +158,45 @@ def export_rows(facts: QuerySet[RequestFacts], on: dt.date, base_url: str) -> It
             "commissioner_days": r["commissioner_days"],
             "commissioner_in_time": r["commissioner_in_time"],
             "compliance_result": r["compliance_result"] or None,
-            "in_court": r["in_court"],
+            "in_court": r["in_court"] if r["lawsuit_public"] or not r["in_court"] else None,
             "last_response_on": r["last_response_on"],
         }
+        if not answer_shown:
+            row.update(dict.fromkeys(ANSWER_COLUMNS))
+            row["refusal_grounds"] = []
+        if r["appeal_public"] is False:
+            row.update(dict.fromkeys(APPEAL_COLUMNS))
+        if r["appeal_public"] is False or r["decision_public"] is False:
+            row.update(dict.fromkeys(DECISION_COLUMNS))
+        if r["compliance_public"] is False:
+            row["compliance_result"] = None
+        yield row
+
+
+STEP_VISIBILITY = (
+    "receipt_hidden",
+    "answer_public",
+    "appeal_public",
+    "decision_public",
+    "compliance_public",
+    "lawsuit_public",
+)
+# The columns that come from one timeline step, blanked together when the step is hidden.
+ANSWER_COLUMNS = (
+    "first_answer_on",
+    "days_to_answer",
+    "answered_in_time",
+    "days_early_or_late",
+    "silent_now",
+    "outcome",
+)
+APPEAL_COLUMNS = ("appealed", "appealed_on", "appeal_ground")
+DECISION_COLUMNS = (
+    "commissioner_outcome",
+    "commissioner_decided_on",
+    "commissioner_days",
+    "commissioner_in_time",
+)
 
 
 def _csv_value(value) -> str:
@@ -162,6 +208,8 @@ def _csv_value(value) -> str:
         return ";".join(str(v) for v in value)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, str):
+        return safe_cell(value)
     return str(value)
 
 

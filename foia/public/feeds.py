@@ -7,17 +7,17 @@ import datetime as dt
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from foia.models import Event
 from foia.public import selectors
+from foia.xmlsafe import SafeAtom1Feed
 
 LIMIT = 50
 
 
 class ResponsesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = SafeAtom1Feed
 
     def title(self, obj=None) -> str:
         if obj is not None:

@@ -3,6 +3,7 @@ organizations, as RFC 5545 text, current with each recorded step."""
 
 from __future__ import annotations
 
+import icalendar
 import pytest
 from django.urls import reverse
 
@@ -40,13 +41,57 @@ def test_the_feed_lists_every_deadline_as_an_all_day_event(editor_client, collea
     assert reverse("workspace:request", args=[sent.pk]) in unfolded
 
 
-def test_every_line_is_folded_to_75_octets_and_text_escaped():
-    line = "SUMMARY:" + ical.escape_text("Zahtev; čćšžđ, \\ " * 10 + "\nnovi red")
-    folded = ical.fold(line)
-    for part in folded.split("\r\n"):
-        assert len(part.encode()) <= 75
-    assert folded.replace("\r\n ", "") == line
-    assert "\\;" in line and "\\," in line and "\\\\" in line and "\\n" in line
+ODD_SUBJECTS = [
+    "Zahtev; čćšžđ, \\ zarez, tačka-zarez; " * 6,
+    "Dva reda\nu naslovu\r\ni treći",
+    "Word-ov meki prelom\x0bi\x0c strana\x1b kraj",
+    "Ćirilica: Захтев за приступ информацијама 🙂 <b>&amp;</b>",
+]
+
+
+def parse(body: bytes) -> icalendar.Calendar:
+    return icalendar.Calendar.from_ical(body)
+
+
+@pytest.mark.parametrize("subject", ODD_SUBJECTS)
+def test_the_feed_parses_back_with_odd_subjects(editor_client, colleague, sent, client, subject):
+    type(sent).objects.filter(pk=sent.pk).update(subject=subject)
+    feed = feed_for(editor_client, colleague)
+    body = fetch(client, feed.token).content
+    for line in body.split(b"\r\n"):
+        assert len(line) <= 75
+    cal = parse(body)
+    events = cal.walk("VEVENT")
+    assert len(events) == 2
+    summary = str(events[0]["SUMMARY"])
+    expected = ical.clean_text(subject)
+    assert expected in summary
+    assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in summary)
+    assert events[0]["DTSTART"].dt in {d.due_on for d in sent.deadlines.all()}
+
+
+@pytest.mark.parametrize("token", ["a\x00b", "x" * 500, "²", "../../etc"])
+def test_a_malformed_feed_address_is_not_found(client, token, db):
+    assert client.get(f"/app/calendar/{token}.ics").status_code == 404
+
+
+def test_the_demo_feeds_parse_back_with_icalendar(client, db):
+    import io
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from foia.services.organizations import calendar_feed_regenerate
+
+    call_command("seed_demo", stdout=io.StringIO())
+    users = get_user_model().objects.filter(memberships__isnull=False).distinct()
+    assert users
+    for user in users:
+        feed = calendar_feed_regenerate(user=user)
+        body = fetch(client, feed.token).content
+        cal = parse(body)
+        uids = [str(e["UID"]) for e in cal.walk("VEVENT")]
+        assert uids and len(uids) == len(set(uids))
 
 
 def test_the_feed_follows_the_timeline(editor_client, colleague, sent, client):

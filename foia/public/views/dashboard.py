@@ -3,8 +3,6 @@ every table."""
 
 from __future__ import annotations
 
-import csv
-
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,7 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
+from foia.csvsafe import csv_writer
 from foia.models import AuthorityKind
+from foia.params import parse_id
 from foia.public import selectors
 from foia.public.views import tables
 from foia.public.views.display import interval
@@ -25,9 +25,10 @@ def _id(request, name: str) -> int | None:
     raw = request.GET.get(name, "")
     if not raw:
         return None
-    if not raw.isdigit():
+    value = parse_id(raw)
+    if value is None:
         raise Http404(f"No such {name}")
-    return int(raw)
+    return value
 
 
 def build(request):
@@ -121,7 +122,7 @@ def dashboard_csv(request, table: str):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     scope = (context["scope_query"] or "all").replace("=", "-")
     response["Content-Disposition"] = f'attachment; filename="dashboard-{table}-{scope}.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow([str(h) for h in found.headers])
     writer.writerows(found.csv_rows())
     return response

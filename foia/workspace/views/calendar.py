@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,7 @@ from foia.workspace import ical, selectors
 from foia.workspace.models import CalendarFeed
 
 HISTORY_DAYS = 365
+TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 @login_required
@@ -67,6 +69,8 @@ def revoke(request):
 
 def feed(request, token: str):
     """No login: the secret address is the key. A revoked or unknown token answers 404."""
+    if not TOKEN.fullmatch(token):
+        raise Http404  # not one of ours: never sent to the database (NUL bytes, 10 kB, …)
     row = CalendarFeed.objects.select_related("user").filter(token=token).first()
     if row is None or not row.user.is_active:
         raise Http404
