@@ -108,3 +108,16 @@ def test_no_english_interface_word_is_left_on_a_serbian_request_page(
     text = visible_text(read_as(client, settings, language, url))
     left = [w for w in ENGLISH_ONLY if re.search(rf"(?<![\w/.-]){re.escape(w)}(?![\w/.-])", text)]
     assert left == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_dates_are_written_day_first_in_every_language(client, settings, story, language):
+    """One format per language, and the same in all three: 10.09.2026, never 09/10/2026 (the
+    English pages used to mix MM/DD/YYYY on public pages with DD.MM.YYYY in the workspace)."""
+    for page in (reverse("public:requests"), reverse("public:request", args=[story.refused.pk])):
+        text = visible_text(read_as(client, settings, language, page))
+        assert re.search(r"\b\d{2}\.\d{2}\.\d{4}\b", text), page
+        assert not re.search(r"\b\d{1,2}/\d{1,2}/\d{4}\b", text), page
+        assert not re.search(r"\b\d{1,2}\.\d{1,2}\.\d{4}\.", text), page  # Django's "j.m.Y."
+    text = read_as(client, settings, language, reverse("public:request", args=[story.refused.pk]))
+    assert "10.09.2026" in text  # the refusal
