@@ -17,6 +17,7 @@ from foia.models import (
     Deadline,
     Event,
     EventGround,
+    EventRevision,
     Membership,
     NonWorkingDay,
     Organization,
@@ -26,7 +27,13 @@ from foia.models import (
 )
 from foia.services import fanout
 from foia.services.calendar import forget_extra_closed_days
-from foia.services.transitions import EVENT_FIELDS, record_event
+from foia.services.transitions import (
+    CORRECTABLE_FIELDS,
+    EVENT_FIELDS,
+    correct_event,
+    record_event,
+    retract_event,
+)
 from foia.tasks import refresh_open_requests_task
 
 
@@ -283,41 +290,124 @@ class RequestAdmin(admin.ModelAdmin):
             super().delete_queryset(request, queryset)
 
 
+# Fields of the event form that only make sense on a recorded event.
+CORRECTION_ONLY = ("why", "retract", "retract_why")
+
+
 class EventAdminForm(forms.ModelForm):
+    """A new event goes through record_event; a recorded one is corrected (correct_event) or
+    retracted (retract_event) — the same rules and history as in the workspace, never a raw edit."""
+
     grounds = forms.MultipleChoiceField(
         label=_("refusal grounds"),
         choices=RefusalGround.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    why = forms.CharField(
+        label=_("Why is it corrected?"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when a fact of a recorded event is changed; kept in its history."),
+    )
+    retract = forms.BooleanField(
+        label=_("Retract this event"),
+        required=False,
+        help_text=_("It stops counting everywhere and stays in the history, struck through."),
+    )
+    retract_why = forms.CharField(
+        label=_("Why is it retracted?"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     class Meta:
         model = Event
         fields = ("request", "kind", "occurred_on", *EVENT_FIELDS)
 
-    def clean(self):
-        data = super().clean()
-        if self.instance.pk or self.errors:
-            return data
-        # Validate against the history now, so the form shows the reasons and keeps the input.
-        self._values = {k: data.get(k) for k in EVENT_FIELDS if k in data}
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            if "grounds" in self.fields:
+                self.fields["grounds"].initial = self.instance.ground_codes
+        else:
+            for name in CORRECTION_ONLY:
+                self.fields.pop(name, None)
+
+    def _dry_run(self, call, rename: dict | None = None) -> None:
+        """Run a service inside a transaction that is rolled back, to show its refusals here."""
         try:
             with transaction.atomic():
-                record_event(
-                    request=data["request"],
-                    kind=data["kind"],
-                    occurred_on=data["occurred_on"],
-                    grounds=data.get("grounds") or [],
-                    **self._values,
-                )
+                call()
                 transaction.set_rollback(True)
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for name, errs in exc.error_dict.items():
+                    name = (rename or {}).get(name, name)
                     self.add_error(name if name in self.fields else None, errs)
             else:
                 self.add_error(None, exc)
+
+    def corrections(self) -> dict:
+        """The facts this form changes on a recorded event (empty when only publishing)."""
+        data = self.cleaned_data
+        changes = {
+            name: data.get(name)
+            for name in CORRECTABLE_FIELDS
+            if name in self.fields and name in self.changed_data
+        }
+        if "grounds" in self.fields and sorted(data.get("grounds") or []) != sorted(
+            self.instance.ground_codes
+        ):
+            changes["grounds"] = data.get("grounds") or []
+        return changes
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        if self.instance.pk:
+            # self.instance was updated by the model form; the service reloads the stored row.
+            if data.get("retract"):
+                self._dry_run(
+                    lambda: retract_event(
+                        event=self.instance, by=None, reason=data.get("retract_why", "")
+                    ),
+                    rename={"reason": "retract_why"},
+                )
+            elif self.corrections():
+                if not (data.get("why") or "").strip():
+                    self.add_error("why", _("Say why the event is corrected."))
+                    return data
+                self._dry_run(
+                    lambda: correct_event(
+                        event=self.instance, by=None, why=data["why"], **self.corrections()
+                    )
+                )
+            return data
+        # Validate against the history now, so the form shows the reasons and keeps the input.
+        self._values = {k: data.get(k) for k in EVENT_FIELDS if k in data}
+        self._dry_run(
+            lambda: record_event(
+                request=data["request"],
+                kind=data["kind"],
+                occurred_on=data["occurred_on"],
+                grounds=data.get("grounds") or [],
+                confirm_duplicate=True,
+                **self._values,
+            )
+        )
         return data
+
+
+class EventRevisionInline(admin.TabularInline):
+    model = EventRevision
+    extra = 0
+    can_delete = False
+    fields = ("at", "action", "by", "changes", "reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Event)
@@ -330,9 +420,11 @@ class EventAdmin(admin.ModelAdmin):
         "received_on",
         "decision_number",
         "recorded_by",
+        "retracted_at",
     )
     list_filter = (
         "kind",
+        ("retracted_at", admin.EmptyFieldListFilter),
         "commissioner_outcome",
         "appeal_ground",
         "answer_kind",
@@ -344,53 +436,91 @@ class EventAdmin(admin.ModelAdmin):
     list_select_related = ("request",)
     date_hierarchy = "occurred_on"
 
+    def get_inlines(self, request, obj=None):
+        # A new event has no history yet.
+        return [EventRevisionInline] if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Nothing in the record is deleted: a mistake is corrected or retracted.
+        return False
+
     def get_readonly_fields(self, request, obj=None):
-        # Recorded events are history: only the publication flag and the text may change.
-        if obj is not None:
+        if obj is None:
+            return []
+        if obj.retracted_at is not None:
             return [
-                f
-                for f in ("request", "kind", "occurred_on", *EVENT_FIELDS)
-                if f not in ("text", "is_public")
+                "request",
+                "kind",
+                "occurred_on",
+                *EVENT_FIELDS,
+                "recorded_by",
+                "recorded_at",
+                "retracted_at",
+                "retracted_by",
+                "retraction_reason",
             ]
-        return []
+        # The request and the kind are the event's identity: to change them, retract it.
+        return ["request", "kind", "recorded_by", "recorded_at"]
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is None:
+            return [f for f in fields if f not in CORRECTION_ONLY]
+        if obj.retracted_at is not None:
+            return [f for f in fields if f not in (*CORRECTION_ONLY, "grounds")]
+        return fields
 
     def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            fanout.requests_changed([obj.request])
+        if not change:
+            event = record_event(
+                request=form.cleaned_data["request"],
+                kind=form.cleaned_data["kind"],
+                occurred_on=form.cleaned_data["occurred_on"],
+                recorded_by=request.user,
+                grounds=form.cleaned_data.get("grounds") or [],
+                confirm_duplicate=True,
+                **form._values,
+            )
+            obj.pk = event.pk
+            for message in event.flag_messages:
+                self.message_user(request, message, messages.WARNING)
             return
-        event = record_event(
-            request=form.cleaned_data["request"],
-            kind=form.cleaned_data["kind"],
-            occurred_on=form.cleaned_data["occurred_on"],
-            recorded_by=request.user,
-            grounds=form.cleaned_data.get("grounds") or [],
-            **form._values,
-        )
-        obj.pk = event.pk
-        for message in event.flag_messages:
-            self.message_user(request, message, messages.WARNING)
+        data = form.cleaned_data
+        if obj.retracted_at is None and data.get("retract"):
+            retract_event(event=obj, by=request.user, reason=data["retract_why"])
+            return
+        corrections = form.corrections()
+        if corrections:
+            event = correct_event(event=obj, by=request.user, why=data["why"], **corrections)
+            for message in event.flag_messages:
+                self.message_user(request, message, messages.WARNING)
+        if "is_public" in form.changed_data:
+            # Publishing is not a correction of the facts.
+            Event.objects.filter(pk=obj.pk).update(is_public=data["is_public"])
+            fanout.requests_changed([obj.request])
+
+    def save_related(self, request, form, formsets, change):
+        # The grounds are written by the services; the revisions inline is read-only.
+        pass
 
 
 @admin.register(EventGround)
 class EventGroundAdmin(admin.ModelAdmin):
+    """Read-only: a refusal's grounds are facts of its event, changed by correcting the event
+    (so the change is kept in its history)."""
+
     list_display = ("event", "ground")
     list_filter = ("ground",)
     search_fields = ("event__request__subject", "event__decision_number")
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        fanout.requests_changed([obj.event.request])
+    def has_add_permission(self, request) -> bool:
+        return False
 
-    def delete_model(self, request, obj):
-        the_request = obj.event.request
-        super().delete_model(request, obj)
-        fanout.requests_changed([the_request])
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
-    def delete_queryset(self, request, queryset):
-        ids = set(queryset.values_list("event__request_id", flat=True))
-        super().delete_queryset(request, queryset)
-        fanout.requests_changed(Request.objects.filter(pk__in=ids))
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Deadline)

@@ -46,6 +46,10 @@ FLAG_MESSAGES = {
     "refusal_without_number": _(
         "No decision number was recorded: a refusal must be a written, numbered decision (Art. 16)."
     ),
+    "second_appeal": _(
+        "A second appeal against the same decision: the first one (filed {first}) was withdrawn "
+        "or dismissed as incomplete. Check that this one is still within the 15 days."
+    ),
     "lawsuit_late": _("The lawsuit was filed after the 30 days of ZUS Art. 18 (due {due})."),
     "answer_after_appeal": _(
         "The authority answered after an appeal was filed: the Commissioner will usually suspend "

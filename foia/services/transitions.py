@@ -3,17 +3,22 @@ writes it.
 
 `record_event()` refuses impossible sequences with a clear message per field (ValidationError) and
 saves nothing; it accepts lawful-but-questionable facts and stores them as flags on the event.
+`correct_event()` and `retract_event()` change the record afterwards by the same rules: the whole
+timeline that would result is checked like a new event, nothing is deleted, and each change is kept
+as an EventRevision and in the audit trail. After every write the timeline is replayed
+(`refresh_request`), so deadlines, reminders, statistics and search follow in the same transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -22,6 +27,7 @@ from foia import deadlines as law
 from foia.models import (
     AUTHORITY_DOCUMENT_KINDS,
     AnswerKind,
+    AppealDismissalReason,
     AppealGround,
     Attachment,
     Channel,
@@ -31,12 +37,17 @@ from foia.models import (
     Event,
     EventGround,
     EventKind,
+    EventRevision,
+    EventRevisionAction,
     RefusalGround,
     Request,
 )
+from foia.services import fanout
+from foia.services.audit import audit, plain
 from foia.services.calendar import extra_closed_days
 from foia.services.flags import make_flag
-from foia.services.timeline import delivery_date, derive, ordered_events, refresh_request
+from foia.services.timeline import delivery_date, derive, live_events, refresh_request
+from foia.workspace.models import AuditAction
 
 # Fields a caller may set on an event; everything else is derived or bookkeeping.
 EVENT_FIELDS = (
@@ -67,20 +78,62 @@ EVENT_FIELDS = (
 
 @dataclass
 class Proposed:
-    """What the caller wants to record, before it is an Event row."""
+    """What the caller wants to record, before it is an Event row (``pk`` when it is one)."""
 
     kind: str
     occurred_on: dt.date
     grounds: list[str] = field(default_factory=list)
     values: dict = field(default_factory=dict)
+    pk: int | None = None
 
     def get(self, name: str, default=None):
         value = self.values.get(name, default)
         return default if value in (None, "") else value
 
+    @classmethod
+    def from_event(cls, event: Event, grounds: list[str] | None = None) -> Proposed:
+        values = {name: getattr(event, name) for name in EVENT_FIELDS if name != "related_event"}
+        values["related_event"] = event.related_event_id
+        if grounds is None:
+            grounds = [g.ground for g in event.grounds.all()]
+        return cls(
+            kind=event.kind,
+            occurred_on=event.occurred_on,
+            grounds=list(grounds),
+            values=values,
+            pk=event.pk,
+        )
+
+    @property
+    def key(self) -> tuple:
+        return _key(self.occurred_on, self.pk)
+
+
+def _key(on: dt.date, pk: int | None) -> tuple:
+    """Timeline order: by date, then in the order recorded (a step not yet saved comes last)."""
+    return (on, pk if pk is not None else math.inf)
+
+
+def _ekey(event: Event) -> tuple:
+    return _key(event.occurred_on, event.pk)
+
+
+def _pk(value) -> int | None:
+    return value.pk if isinstance(value, Event) else (value or None)
+
 
 def _d(value: dt.date) -> str:
     return date_format(value, "d.m.Y")
+
+
+def _delivered_on(event: Event) -> dt.date:
+    """The day the addressee had a document at the earliest: its recorded receipt, else the day it
+    left (a presumed later delivery does not stop anyone acting on it sooner)."""
+    return event.received_on or event.occurred_on
+
+
+def _what(event: Event) -> str:
+    return str(event.get_kind_display()).lower()
 
 
 class Errors:
@@ -95,28 +148,53 @@ class Errors:
             raise ValidationError(self.by_field)
 
 
+# Kinds of the authority's that answer the request (or the corrected request) itself.
+ANSWERS_TO_REQUEST = frozenset(
+    {
+        EventKind.LARGE_VOLUME_NOTICE,
+        EventKind.EXTENSION,
+        EventKind.ANSWER,
+        EventKind.REFUSAL,
+        EventKind.FEE_DEMANDED,
+    }
+)
+# The decisions an appeal ground challenges (Art. 22(1)).
+APPEALED_DECISIONS = {
+    AppealGround.REFUSAL: (EventKind.REFUSAL,),
+    AppealGround.DISMISSAL: (EventKind.DISMISSAL,),
+    AppealGround.PARTIAL: (EventKind.ANSWER,),
+    AppealGround.FEE: (EventKind.FEE_DEMANDED,),
+}
+
+
 def validate_event(
     request: Request, history: Iterable[Event], proposed: Proposed, *, today: dt.date
 ) -> list[dict]:
     """Check ``proposed`` against the law and ``history``; return its flags or raise.
 
+    ``history`` is the rest of the request's timeline (retracted events are ignored); a step is
+    checked against the steps dated before it (on the same day, those recorded before it).
     The checks, in order: the kind is known and its required facts are there; no date lies in the
-    future or before the request was sent; the step follows the steps it needs (an appeal needs the
-    decision it challenges, a Commissioner decision needs an appeal, …); then the lawful-but-
-    questionable facts are flagged against the deadlines the history implies.
+    future or before the request was sent; the step follows the steps it answers and is dated on or
+    after them (an appeal after the decision it challenges reached us, a Commissioner decision after
+    the appeal, compliance after the order, …); nothing follows a withdrawal; then the
+    lawful-but-questionable facts are flagged against the deadlines the history implies.
     """
     errors = Errors()
     flags: list[dict] = []
-    history = ordered_events(history)
-    kinds = [e.kind for e in history]
+    history = [e for e in live_events(history) if proposed.pk is None or e.pk != proposed.pk]
     kind, on = proposed.kind, proposed.occurred_on
-    sent = next((e for e in history if e.kind == EventKind.SENT), None)
-    withdrawn = next((e for e in history if e.kind == EventKind.WITHDRAWN), None)
-
     if kind not in EventKind.values:
         raise ValidationError({"kind": [_("Unknown kind of event.")]})
     if not isinstance(on, dt.date):
         raise ValidationError({"occurred_on": [_("A date is required.")]})
+    here = proposed.key
+    earlier = [e for e in history if _ekey(e) < here]
+    later = [e for e in history if _ekey(e) > here]
+    kinds = [e.kind for e in earlier]
+    sent = next((e for e in history if e.kind == EventKind.SENT), None)
+    withdrawn = next((e for e in earlier if e.kind == EventKind.WITHDRAWN), None)
+
     if on > today:
         errors.add("occurred_on", _("The date %(date)s is in the future.") % {"date": _d(on)})
 
@@ -139,12 +217,29 @@ def validate_event(
             % {"date": _d(withdrawn.occurred_on)},
         )
         errors.raise_if_any()
+    if kind == EventKind.WITHDRAWN and later:
+        last = later[-1]
+        errors.add(
+            "occurred_on",
+            _(
+                "The request cannot have been withdrawn (%(date)s) before its last recorded step "
+                "(%(what)s, %(last)s)."
+            )
+            % {"date": _d(on), "what": _what(last), "last": _d(last.occurred_on)},
+        )
 
     if kind == EventKind.SENT:
         if sent is not None:
             errors.add(
                 "kind",
                 _("This request was already sent on %(date)s.") % {"date": _d(sent.occurred_on)},
+            )
+        first = next((e for e in history if e.kind != EventKind.WITHDRAWN), None)
+        if sent is None and first is not None and first.occurred_on < on:
+            errors.add(
+                "occurred_on",
+                _("The request cannot have been sent (%(date)s) after %(what)s (%(first)s).")
+                % {"date": _d(on), "what": _what(first), "first": _d(first.occurred_on)},
             )
         if not proposed.get("channel"):
             errors.add("channel", _("Say how the request was sent."))
@@ -166,7 +261,7 @@ def validate_event(
 
     derived = derive(
         request,
-        history,
+        earlier + [e for e in later if e.kind == EventKind.DELIVERED],
         today=today,
         extra_closed=extra_closed_days(),
         no_appeal=request.authority.no_appeal,
@@ -174,7 +269,24 @@ def validate_event(
     received = derived.received_on
 
     if kind == EventKind.DELIVERED:
-        pass
+        first_answer = next((e for e in history if e.kind in AUTHORITY_DOCUMENT_KINDS), None)
+        if (
+            first_answer is not None
+            and first_answer.occurred_on < on
+            and not proposed.get("presumed")
+        ):
+            errors.add(
+                "occurred_on",
+                _(
+                    "The authority cannot have received the request (%(date)s) after it "
+                    "answered it (%(what)s, %(answered)s)."
+                )
+                % {
+                    "date": _d(on),
+                    "what": _what(first_answer),
+                    "answered": _d(first_answer.occurred_on),
+                },
+            )
     elif (
         kind in AUTHORITY_DOCUMENT_KINDS
         and received
@@ -189,6 +301,33 @@ def validate_event(
             )
             % {"date": _d(on), "received": _d(received)},
         )
+
+    if kind in ANSWERS_TO_REQUEST:
+        # After an incomplete-request notice the authority answers the corrected request.
+        notices = [e for e in earlier if e.kind == EventKind.INCOMPLETE_NOTICE]
+        if notices:
+            correction = next(
+                (
+                    e
+                    for e in history
+                    if e.kind == EventKind.CORRECTED and _ekey(e) > _ekey(notices[-1])
+                ),
+                None,
+            )
+            if correction is not None and correction.occurred_on > on:
+                errors.add(
+                    "occurred_on",
+                    _(
+                        "After the incomplete-request notice of %(notice)s the authority answers "
+                        "the corrected request, sent on %(corrected)s: this date (%(date)s) is "
+                        "before it."
+                    )
+                    % {
+                        "notice": _d(notices[-1].occurred_on),
+                        "corrected": _d(correction.occurred_on),
+                        "date": _d(on),
+                    },
+                )
 
     unknown = [g for g in proposed.grounds if g not in RefusalGround.values]
     if unknown:
@@ -205,12 +344,23 @@ def validate_event(
             flags.append(make_flag("incomplete_notice_late", due=_d(due)))
 
     elif kind == EventKind.CORRECTED:
-        if EventKind.INCOMPLETE_NOTICE not in kinds:
+        notices = [e for e in history if e.kind == EventKind.INCOMPLETE_NOTICE]
+        before = [e for e in notices if _ekey(e) < here and _delivered_on(e) <= on]
+        if not notices:
             errors.add("kind", _("No incomplete-request notice has been recorded to correct."))
+        elif not before:
+            errors.add(
+                "occurred_on",
+                _(
+                    "The corrected request (%(date)s) cannot precede the incomplete-request notice "
+                    "it answers (%(notice)s)."
+                )
+                % {"date": _d(on), "notice": _d(_delivered_on(notices[0]))},
+            )
 
     elif kind == EventKind.EXTENSION:
         response = _open_answer_deadline(derived)
-        latest = law.extended_response_latest(_clock_start(derived, history), extra_closed_days())
+        latest = law.extended_response_latest(_clock_start(derived, earlier), extra_closed_days())
         new_due = proposed.get("new_due_on")
         if new_due and new_due < on:
             errors.add("new_due_on", _("The new date cannot be before the extension notice."))
@@ -232,7 +382,7 @@ def validate_event(
                 "published_where",
                 _("An authority citing Art. 10 must say where the information was published."),
             )
-        if any(e.kind == EventKind.APPEAL_FILED for e in history):
+        if EventKind.APPEAL_FILED in kinds:
             flags.append(make_flag("answer_after_appeal"))
 
     elif kind == EventKind.REFUSAL:
@@ -249,25 +399,32 @@ def validate_event(
         flags += _check_appeal(request, history, derived, proposed, errors)
 
     elif kind == EventKind.URGENCY:
+        appeals = [e for e in history if e.kind == EventKind.APPEAL_FILED]
         pending = list(derived.open_of(DeadlineKind.COMMISSIONER_DECISION))
-        if EventKind.APPEAL_FILED not in kinds:
+        if not appeals:
             errors.add("kind", _("An urgency follows an appeal, and none has been recorded."))
+        elif not any(e.occurred_on <= on for e in appeals):
+            errors.add(
+                "occurred_on",
+                _("The urgency (%(date)s) cannot precede the appeal (%(appeal)s).")
+                % {"date": _d(on), "appeal": _d(appeals[0].occurred_on)},
+            )
         elif pending and on <= pending[0].due_on:
             flags.append(make_flag("urgency_early", due=_d(pending[0].due_on)))
 
     elif kind == EventKind.COMMISSIONER_DECISION:
-        appeals = [e for e in history if e.kind == EventKind.APPEAL_FILED]
-        if not appeals:
-            errors.add("kind", _("No appeal has been recorded for the Commissioner to decide."))
-        elif on < appeals[0].occurred_on:
-            errors.add(
-                "occurred_on",
-                _("The decision (%(date)s) cannot precede the appeal (%(appeal)s).")
-                % {"date": _d(on), "appeal": _d(appeals[0].occurred_on)},
-            )
+        appeal = _decided_appeal(history, proposed, errors)
+        if appeal is not None:
+            if on < appeal.occurred_on:
+                errors.add(
+                    "occurred_on",
+                    _("The decision (%(date)s) cannot precede the appeal (%(appeal)s).")
+                    % {"date": _d(on), "appeal": _d(appeal.occurred_on)},
+                )
+            decided = proposed.get("decision_date")
+            if decided and decided < appeal.occurred_on:
+                errors.add("decision_date", _("The decision cannot be dated before the appeal."))
         decided = proposed.get("decision_date")
-        if decided and appeals and decided < appeals[0].occurred_on:
-            errors.add("decision_date", _("The decision cannot be dated before the appeal."))
         if decided and decided > on:
             errors.add("decision_date", _("The decision date cannot be after the day it was sent."))
         outcome = proposed.get("commissioner_outcome")
@@ -288,7 +445,7 @@ def validate_event(
         ]
         if not orders:
             errors.add("kind", _("No Commissioner order has been recorded."))
-        elif on < orders[0].occurred_on:
+        elif not any(_ekey(e) < here for e in orders):
             errors.add(
                 "occurred_on",
                 _("This date is before the Commissioner's order (%(date)s).")
@@ -301,8 +458,15 @@ def validate_event(
         flags += _check_lawsuit(request, history, derived, proposed, errors)
 
     elif kind == EventKind.COURT_DECISION:
-        if EventKind.LAWSUIT_FILED not in kinds:
+        lawsuits = [e for e in history if e.kind == EventKind.LAWSUIT_FILED]
+        if not lawsuits:
             errors.add("kind", _("No lawsuit has been recorded."))
+        elif not any(_ekey(e) < here for e in lawsuits):
+            errors.add(
+                "occurred_on",
+                _("The judgment (%(date)s) cannot precede the lawsuit (%(lawsuit)s).")
+                % {"date": _d(on), "lawsuit": _d(lawsuits[0].occurred_on)},
+            )
         if not proposed.get("court_outcome"):
             errors.add("court_outcome", _("Say how the court decided."))
 
@@ -347,6 +511,51 @@ def _presumption_flags(proposed: Proposed) -> list[dict]:
     return []
 
 
+def _appealed_decision(history: list[Event], ground: str, on: dt.date, related: int | None):
+    """The decision an appeal challenges: the one it names, else the latest of its kind that had
+    reached us by the day of the appeal. Returns (decision or None, every decision of that kind)."""
+    needs = APPEALED_DECISIONS[ground]
+    decisions = [
+        e
+        for e in history
+        if e.kind in needs
+        and (ground != AppealGround.PARTIAL or e.answer_kind == AnswerKind.PARTIAL)
+    ]
+    if related:
+        return next((e for e in decisions if e.pk == related), None), decisions
+    reached = [e for e in decisions if _delivered_on(e) <= on]
+    return (reached[-1] if reached else None), decisions
+
+
+def _appeal_outcomes(history: list[Event]) -> dict[int, Event]:
+    """Each appeal's Commissioner decision: the one naming it, else the next one in order for the
+    oldest appeal still pending (as the replay pairs them)."""
+    outcomes: dict[int, Event] = {}
+    pending: list[Event] = []
+    for e in history:
+        if e.kind == EventKind.APPEAL_FILED:
+            pending.append(e)
+        elif e.kind == EventKind.COMMISSIONER_DECISION:
+            target = next((a for a in pending if a.pk == e.related_event_id), None)
+            if target is None and pending and not e.related_event_id:
+                target = pending[0]
+            if target is not None:
+                pending.remove(target)
+                outcomes[target.pk] = e
+    return outcomes
+
+
+def _ended_without_decision(decision: Event | None) -> bool:
+    """An appeal withdrawn (proceedings suspended) or dismissed as incomplete leaves the decision
+    open to a new appeal."""
+    if decision is None:
+        return False
+    return decision.commissioner_outcome == CommissionerOutcome.SUSPENDED or (
+        decision.commissioner_outcome == CommissionerOutcome.DISMISSED
+        and decision.dismissal_reason == AppealDismissalReason.INCOMPLETE
+    )
+
+
 def _check_appeal(request, history, derived, proposed, errors) -> list[dict]:
     flags = []
     ground = proposed.get("appeal_ground")
@@ -354,35 +563,78 @@ def _check_appeal(request, history, derived, proposed, errors) -> list[dict]:
     if not ground:
         errors.add("appeal_ground", _("Say what the appeal is against."))
         return flags
-    needs = {
-        AppealGround.REFUSAL: [EventKind.REFUSAL],
-        AppealGround.DISMISSAL: [EventKind.DISMISSAL],
-        AppealGround.PARTIAL: [EventKind.ANSWER],
-        AppealGround.FEE: [EventKind.FEE_DEMANDED],
-    }.get(ground)
-    if needs:
-        decisions = [
-            e
-            for e in history
-            if e.kind in needs
-            and (ground != AppealGround.PARTIAL or e.answer_kind == AnswerKind.PARTIAL)
-        ]
+    related = _pk(proposed.get("related_event"))
+    if ground in APPEALED_DECISIONS:
+        label = str(AppealGround(ground).label).lower()
+        decision, decisions = _appealed_decision(history, ground, on, related)
         if not decisions:
-            label = AppealGround(ground).label
             errors.add(
                 "appeal_ground",
                 _("An appeal against a %(what)s needs that decision recorded first, and none is.")
-                % {"what": str(label).lower()},
+                % {"what": label},
             )
             return flags
+        if decision is None and related:
+            errors.add(
+                "related_event",
+                _("The decision named is not a %(what)s recorded on this request.")
+                % {"what": label},
+            )
+            return flags
+        target = decision or decisions[0]
+        if _delivered_on(target) > on:
+            errors.add(
+                "occurred_on",
+                _(
+                    "The appeal (%(date)s) cannot precede the %(what)s it challenges, which "
+                    "reached us on %(delivered)s."
+                )
+                % {"date": _d(on), "what": label, "delivered": _d(_delivered_on(target))},
+            )
+            return flags
+        # One appeal per decision: a second only when the first was withdrawn or dismissed as
+        # incomplete (then it is accepted, and flagged).
+        here = proposed.key
+        outcomes = _appeal_outcomes(history)
+        earlier_appeals = [
+            e
+            for e in history
+            if e.kind == EventKind.APPEAL_FILED
+            and _ekey(e) < here
+            and e.appeal_ground in APPEALED_DECISIONS
+            and _appealed_decision(history, e.appeal_ground, e.occurred_on, e.related_event_id)[0]
+            == target
+        ]
+        standing = [e for e in earlier_appeals if not _ended_without_decision(outcomes.get(e.pk))]
+        if standing:
+            errors.add(
+                "appeal_ground",
+                _(
+                    "An appeal against this %(what)s (%(decision)s) was already filed on "
+                    "%(appeal)s. A second appeal is possible only after the first was withdrawn "
+                    "or dismissed as incomplete."
+                )
+                % {
+                    "what": label,
+                    "decision": _d(target.occurred_on),
+                    "appeal": _d(standing[0].occurred_on),
+                },
+            )
+            return flags
+        if earlier_appeals:
+            flags.append(make_flag("second_appeal", first=_d(earlier_appeals[-1].occurred_on)))
         if ground != AppealGround.FEE:
-            decision = decisions[-1]
             delivered, _presumed = delivery_date(
-                decision.occurred_on, decision.received_on, decision.channel
+                target.occurred_on, target.received_on, target.channel
             )
             due = law.appeal_due(delivered, extra_closed_days())
             if on > due:
                 flags.append(make_flag("appeal_late", due=_d(due)))
+    elif related:
+        errors.add(
+            "related_event",
+            _("An appeal for silence or another obstruction does not concern a decision."),
+        )
     if ground == AppealGround.SILENCE:
         silence = [
             d
@@ -400,17 +652,45 @@ def _check_appeal(request, history, derived, proposed, errors) -> list[dict]:
     return flags
 
 
+def _decided_appeal(history, proposed, errors) -> Event | None:
+    """The appeal a Commissioner decision decides: the one it names, else the oldest pending."""
+    appeals = [e for e in history if e.kind == EventKind.APPEAL_FILED]
+    if not appeals:
+        errors.add("kind", _("No appeal has been recorded for the Commissioner to decide."))
+        return None
+    related = _pk(proposed.get("related_event"))
+    if related:
+        appeal = next((e for e in appeals if e.pk == related), None)
+        if appeal is None:
+            errors.add(
+                "related_event", _("The appeal named is not an appeal recorded on this request.")
+            )
+        return appeal
+    here = proposed.key
+    earlier = [e for e in history if _ekey(e) < here]
+    decided = _appeal_outcomes(earlier)
+    pending = [e for e in appeals if _ekey(e) < here and e.pk not in decided]
+    before = [e for e in appeals if _ekey(e) < here]
+    return (pending or before or appeals)[0]
+
+
 def _check_lawsuit(request, history, derived, proposed, errors) -> list[dict]:
-    kinds = {e.kind for e in history}
-    adverse = [e for e in history if e.kind == EventKind.COMMISSIONER_DECISION]
-    no_appeal_case = request.authority.no_appeal and (
-        kinds & {EventKind.REFUSAL, EventKind.DISMISSAL, EventKind.ANSWER}
-        or any(
-            d.kind == DeadlineKind.SILENCE_APPEAL and d.opens_on <= proposed.occurred_on
-            for d in derived.deadlines
+    on = proposed.occurred_on
+    here = proposed.key
+
+    def grounds_for_lawsuit(events):
+        kinds = {e.kind for e in events}
+        adverse = [e for e in events if e.kind == EventKind.COMMISSIONER_DECISION]
+        no_appeal_case = request.authority.no_appeal and (
+            kinds & {EventKind.REFUSAL, EventKind.DISMISSAL, EventKind.ANSWER}
+            or any(
+                d.kind == DeadlineKind.SILENCE_APPEAL and d.opens_on <= on
+                for d in derived.deadlines
+            )
         )
-    )
-    if not (adverse or no_appeal_case or EventKind.URGENCY in kinds):
+        return bool(adverse or no_appeal_case or EventKind.URGENCY in kinds)
+
+    if not grounds_for_lawsuit(history):
         errors.add(
             "kind",
             _(
@@ -419,12 +699,132 @@ def _check_lawsuit(request, history, derived, proposed, errors) -> list[dict]:
             ),
         )
         return []
+    earlier = [e for e in history if _ekey(e) < here]
+    first = None
+    if not grounds_for_lawsuit(earlier):
+        follows = {EventKind.COMMISSIONER_DECISION, EventKind.URGENCY}
+        if request.authority.no_appeal:
+            follows |= {EventKind.REFUSAL, EventKind.DISMISSAL, EventKind.ANSWER}
+        first = next((e for e in history if e.kind in follows), None)
+    if not grounds_for_lawsuit(earlier) and first is not None:
+        errors.add(
+            "occurred_on",
+            _("The lawsuit (%(date)s) cannot precede the %(what)s it follows (%(decision)s).")
+            % {"date": _d(on), "what": _what(first), "decision": _d(first.occurred_on)},
+        )
+        return []
     lawsuits = derived.open_of(DeadlineKind.LAWSUIT) or [
         d for d in derived.deadlines if d.kind == DeadlineKind.LAWSUIT
     ]
-    if lawsuits and proposed.occurred_on > lawsuits[-1].due_on:
+    if lawsuits and on > lawsuits[-1].due_on:
         return [make_flag("lawsuit_late", due=_d(lawsuits[-1].due_on))]
     return []
+
+
+# --- the whole timeline after a change -----------------------------------------------------------
+
+
+def _replay_failures(
+    request: Request, timeline: list[Event], *, today: dt.date, skip: Event | None = None
+) -> list[tuple[Event, ValidationError]]:
+    """Every event of ``timeline`` checked against the rest of it, as if it were being recorded."""
+    failures = []
+    for ev in timeline:
+        if ev is skip:
+            continue
+        others = [e for e in timeline if e is not ev]
+        try:
+            validate_event(request, others, Proposed.from_event(ev), today=today)
+        except ValidationError as exc:
+            failures.append((ev, exc))
+    return failures
+
+
+def _check_timeline(
+    request: Request,
+    before: list[Event],
+    after: list[Event],
+    *,
+    today: dt.date,
+    skip: Event | None = None,
+) -> None:
+    """Refuse a change that makes another step of the timeline impossible.
+
+    Each remaining step is validated against the timeline as it would be. A step that was already
+    impossible before the change (recorded before these rules existed) does not block it, so an
+    old mistake can always be corrected or retracted.
+    """
+    failures = _replay_failures(request, after, today=today, skip=skip)
+    if not failures:
+        return
+    messages = []
+    already: set[int] | None = None
+    for ev, exc in failures:
+        if ev.pk is not None:
+            if already is None:
+                already = {e.pk for e, _exc in _replay_failures(request, before, today=today)}
+            if ev.pk in already:
+                continue
+        messages.append(
+            _("With this change the %(what)s of %(date)s would be impossible: %(why)s")
+            % {"what": _what(ev), "date": _d(ev.occurred_on), "why": " ".join(exc.messages)}
+        )
+    if messages:
+        raise ValidationError({NON_FIELD_ERRORS: messages})
+
+
+# --- the same step twice --------------------------------------------------------------------------
+
+DUPLICATE_WINDOW = dt.timedelta(minutes=1)
+# What makes two steps "the same" (a double click, a retried POST): the facts, not the notes.
+DUPLICATE_KEY_FIELDS = (
+    "received_on",
+    "channel",
+    "answer_kind",
+    "forwarded_to",
+    "new_due_on",
+    "period_days",
+    "decision_number",
+    "decision_date",
+    "amount",
+    "appeal_ground",
+    "case_number",
+    "commissioner_outcome",
+    "dismissal_reason",
+    "compliance_result",
+    "court_outcome",
+    "related_event",
+)
+
+
+def _fact(value):
+    if value in (None, ""):
+        return None
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+        return Decimal(value)
+    return value
+
+
+def _duplicate_of(
+    live: list[Event], kind: str, occurred_on: dt.date, grounds: list[str], values: dict
+) -> Event | None:
+    """A step with the same kind, date and facts recorded less than a minute ago."""
+    now = timezone.now()
+    for event in live:
+        if event.kind != kind or event.occurred_on != occurred_on:
+            continue
+        if not event.recorded_at or abs(now - event.recorded_at) > DUPLICATE_WINDOW:
+            continue
+        same = all(
+            _fact(getattr(event, f + "_id" if f in ("related_event", "forwarded_to") else f))
+            == _fact(values.get(f))
+            for f in DUPLICATE_KEY_FIELDS
+        )
+        if same and set(event.ground_codes) == set(grounds):
+            return event
+    return None
 
 
 @transaction.atomic
@@ -437,34 +837,55 @@ def record_event(
     grounds: Iterable[str] = (),
     attachments: Iterable[Attachment] = (),
     today: dt.date | None = None,
+    confirm_duplicate: bool = False,
     **values,
 ) -> Event:
     """Validate and write one timeline event, then recompute the request's status and deadlines.
 
     The request row is locked for the duration, so two people recording at once are serialised.
-    Raises ValidationError (nothing saved) for an impossible sequence.
+    Raises ValidationError (nothing saved) for an impossible sequence — including one that would
+    make a step already recorded impossible (a withdrawal dated before the answer) — and for the
+    same step recorded again within a minute (a double submit) unless ``confirm_duplicate``.
     """
     unknown = set(values) - set(EVENT_FIELDS)
     if unknown:
         raise TypeError(f"record_event() got unexpected fields: {sorted(unknown)}")
     today = today or timezone.localdate()
     request = Request.objects.select_for_update().select_related("authority").get(pk=request.pk)
-    history = list(request.events.all())
-    proposed = Proposed(kind=kind, occurred_on=occurred_on, grounds=list(grounds), values=values)
-    flags = validate_event(request, history, proposed, today=today)
+    live = live_events(request.events.prefetch_related("grounds"))
+    grounds = list(grounds)
+    if not confirm_duplicate:
+        twin = _duplicate_of(live, kind, occurred_on, grounds, values)
+        if twin is not None:
+            raise ValidationError(
+                {
+                    "confirm_duplicate": [
+                        _(
+                            "The same step (%(what)s, %(date)s) was recorded less than a minute "
+                            "ago. If it really happened twice, confirm to record it again."
+                        )
+                        % {"what": _what(twin), "date": _d(occurred_on)}
+                    ]
+                }
+            )
+    proposed = Proposed(kind=kind, occurred_on=occurred_on, grounds=grounds, values=values)
+    flags = validate_event(request, live, proposed, today=today)
 
     if kind == EventKind.SENT and not values.get("received_on"):
         presumed_on, presumed = delivery_date(occurred_on, None, values.get("channel", ""))
         values["presumed"] = presumed
     if "amount" in values and values["amount"] not in (None, ""):
         values["amount"] = Decimal(values["amount"])
+    fields = {k: v for k, v in values.items() if v is not None}
+    candidate = Event(request=request, kind=kind, occurred_on=occurred_on, **fields)
+    _check_timeline(request, live, [*live, candidate], today=today, skip=candidate)
     event = Event.objects.create(
         request=request,
         kind=kind,
         occurred_on=occurred_on,
         recorded_by=recorded_by,
         flags=flags,
-        **{k: v for k, v in values.items() if v is not None},
+        **fields,
     )
     if proposed.grounds:
         EventGround.objects.bulk_create(
@@ -474,4 +895,175 @@ def record_event(
         attachment.event = event
         attachment.save(update_fields=["event"])
     refresh_request(request, today=today)
+    fanout.event_recorded(event)
     return event
+
+
+# --- correcting the record -----------------------------------------------------------------------
+
+# What a correction may change: the facts of the step. Its kind is not a fact to correct (retract
+# it and record the right step); whether it is public is publishing, not correcting.
+CORRECTABLE_FIELDS = ("occurred_on", *(f for f in EVENT_FIELDS if f != "is_public"), "grounds")
+FOREIGN_KEYS = ("related_event", "forwarded_to")
+
+
+def _locked(event: Event) -> tuple[Request, Event, list[Event]]:
+    request = (
+        Request.objects.select_for_update().select_related("authority").get(pk=event.request_id)
+    )
+    history = list(request.events.prefetch_related("grounds"))
+    current = next((e for e in history if e.pk == event.pk), None)
+    if current is None:  # pragma: no cover - the FK makes this impossible
+        raise ValidationError({NON_FIELD_ERRORS: [_("This event does not exist.")]})
+    if current.retracted_at is not None:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: [
+                    _("This step was retracted on %(date)s; it can no longer be changed.")
+                    % {"date": _d(timezone.localdate(current.retracted_at))}
+                ]
+            }
+        )
+    return request, current, live_events(history)
+
+
+def _normalised(name: str, value):
+    if name == "grounds":
+        return sorted(dict.fromkeys(value or ()))
+    model_field = Event._meta.get_field(name)
+    if value in (None, ""):
+        if model_field.null:
+            return None
+        return False if isinstance(model_field, models.BooleanField) else ""
+    if name == "amount":
+        return Decimal(value)
+    return value
+
+
+@transaction.atomic
+def correct_event(
+    *, event: Event, by, why: str = "", today: dt.date | None = None, **changes
+) -> Event:
+    """Correct the facts of a recorded step (a mistyped date, a wrong decision number, …).
+
+    The corrected step is validated against the rest of the timeline exactly like a new one, and
+    every other step against the corrected timeline; ValidationError (nothing saved) when the result
+    would be an impossible history. The step keeps its identity, so its deadlines and reminders
+    move with it. What it said before, who corrected it, when and ``why`` are kept as an
+    EventRevision and in the audit trail; the timeline is then replayed (deadlines, reminders,
+    statistics and search follow in this transaction).
+    """
+    if "kind" in changes:
+        raise ValidationError(
+            {
+                "kind": [
+                    _(
+                        "The kind of a recorded step cannot be corrected: retract it and record "
+                        "the right one."
+                    )
+                ]
+            }
+        )
+    unknown = set(changes) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"correct_event() got unexpected fields: {sorted(unknown)}")
+    today = today or timezone.localdate()
+    request, current, live = _locked(event)
+
+    wanted = {name: _normalised(name, value) for name, value in changes.items()}
+    old_grounds = sorted(current.ground_codes)
+    new_grounds = wanted.pop("grounds", old_grounds)
+    changed = {
+        name: value
+        for name, value in wanted.items()
+        if _fact(getattr(current, name + "_id" if name in FOREIGN_KEYS else name)) != _fact(value)
+    }
+    diff = [
+        {"field": name, "old": plain(getattr(current, name)), "new": plain(value)}
+        for name, value in changed.items()
+    ]
+    if new_grounds != old_grounds:
+        diff.append({"field": "grounds", "old": plain(old_grounds), "new": plain(new_grounds)})
+    if not diff:
+        raise ValidationError({NON_FIELD_ERRORS: [_("Nothing was changed.")]})
+
+    candidate = Event(
+        **{f.attname: getattr(current, f.attname) for f in Event._meta.concrete_fields}
+    )
+    for name, value in changed.items():
+        setattr(candidate, name, value)
+    if candidate.kind == EventKind.SENT and "presumed" not in changes:
+        candidate.presumed = (
+            False
+            if candidate.received_on
+            else delivery_date(candidate.occurred_on, None, candidate.channel)[1]
+        )
+        if candidate.presumed != current.presumed:
+            changed["presumed"] = candidate.presumed
+    others = [e for e in live if e.pk != current.pk]
+    flags = validate_event(
+        request, others, Proposed.from_event(candidate, grounds=new_grounds), today=today
+    )
+    _check_timeline(request, live, [*others, candidate], today=today, skip=candidate)
+
+    row = Event.objects.select_for_update().get(pk=current.pk)
+    for name, value in changed.items():
+        setattr(row, name, value)
+    row.flags = flags
+    row.save(update_fields=[*changed, "flags"])
+    if new_grounds != old_grounds:
+        row.grounds.exclude(ground__in=new_grounds).delete()
+        EventGround.objects.bulk_create(
+            EventGround(event=row, ground=g) for g in new_grounds if g not in old_grounds
+        )
+    EventRevision.objects.create(
+        event=row, action=EventRevisionAction.CORRECTED, changes=diff, reason=why, by=by
+    )
+    audit(
+        organization_id=request.organization_id,
+        actor=by,
+        action=AuditAction.EVENT_CORRECTED,
+        request=request,
+        event=row,
+        changes=diff,
+        note=why,
+    )
+    refresh_request(request, today=today)
+    return row
+
+
+@transaction.atomic
+def retract_event(*, event: Event, by, reason: str, today: dt.date | None = None) -> Event:
+    """Take back a step that never happened (recorded by mistake, or twice).
+
+    The step stays in the record, marked retracted with who, when and why; it no longer counts
+    anywhere — the replay, deadlines, reminders, statistics, search and the public pages.
+    ValidationError (nothing saved) without a reason, or when a step that remains depends on it
+    (retract the appeal before the refusal it challenges).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why this step is retracted.")]})
+    today = today or timezone.localdate()
+    request, current, live = _locked(event)
+    others = [e for e in live if e.pk != current.pk]
+    _check_timeline(request, live, others, today=today)
+
+    row = Event.objects.select_for_update().get(pk=current.pk)
+    row.retracted_at = timezone.now()
+    row.retracted_by = by
+    row.retraction_reason = reason
+    row.save(update_fields=["retracted_at", "retracted_by", "retraction_reason"])
+    EventRevision.objects.create(
+        event=row, action=EventRevisionAction.RETRACTED, reason=reason, by=by
+    )
+    audit(
+        organization_id=request.organization_id,
+        actor=by,
+        action=AuditAction.EVENT_RETRACTED,
+        request=request,
+        event=row,
+        note=reason,
+    )
+    refresh_request(request, today=today)
+    return row

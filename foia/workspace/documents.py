@@ -170,15 +170,20 @@ def appealable_decisions(events: list[Event]) -> list[Event]:
     return [
         e
         for e in events
-        if e.kind in (EventKind.REFUSAL, EventKind.DISMISSAL)
-        or (e.kind == EventKind.ANSWER and e.answer_kind == AnswerKind.PARTIAL)
+        if e.retracted_at is None
+        and (
+            e.kind in (EventKind.REFUSAL, EventKind.DISMISSAL)
+            or (e.kind == EventKind.ANSWER and e.answer_kind == AnswerKind.PARTIAL)
+        )
     ]
 
 
 def build(slug: str, request: Request, *, today: dt.date, options: Options) -> Document:
     """The document ``slug`` ("request", "appeal", "silence-appeal") for ``request``."""
     events = list(
-        request.events.prefetch_related("grounds", "attachments").order_by("occurred_on", "id")
+        request.events.live()
+        .prefetch_related("grounds", "attachments")
+        .order_by("occurred_on", "id")
     )
     place = options.place or default_place(request)
     context = {

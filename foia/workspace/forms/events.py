@@ -205,6 +205,12 @@ class EventForm(forms.ModelForm):
     documents_public = forms.BooleanField(
         label=_("Publish these documents too (when the request is published)"), required=False
     )
+    # Hidden until the same step was recorded less than a minute ago (record_event refuses it).
+    confirm_duplicate = forms.BooleanField(
+        label=_("It really happened twice: record it again"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     class Meta:
         model = Event
@@ -225,7 +231,7 @@ class EventForm(forms.ModelForm):
             setup_authority_picker(self, "forwarded_to")
         if "related_event" in self.fields:
             related = [
-                e for e in request_obj.events.all() if e.kind in RELATED_KINDS.get(self.kind, [])
+                e for e in request_obj.events.live() if e.kind in RELATED_KINDS.get(self.kind, [])
             ]
             field = self.fields["related_event"]
             field.queryset = Event.objects.filter(pk__in=[e.pk for e in related])
@@ -248,6 +254,10 @@ class EventForm(forms.ModelForm):
     def _post_clean(self):
         # The event is validated and written by record_event, not by the model form.
         pass
+
+    def offer_duplicate_confirmation(self) -> None:
+        """Show the box that confirms a step really happened twice."""
+        self.fields["confirm_duplicate"].widget = forms.CheckboxInput()
 
     def event_values(self) -> dict:
         data = self.cleaned_data

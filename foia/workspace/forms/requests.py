@@ -234,7 +234,7 @@ class PublishingForm(forms.Form):
     )
 
     def __init__(self, *args, request_obj: Request, **kwargs):
-        events = list(request_obj.events.all())
+        events = list(request_obj.events.live())
         attachments = list(request_obj.attachments.all())
         kwargs.setdefault(
             "initial",
@@ -272,7 +272,7 @@ class AttachmentForm(forms.Form):
 
     def __init__(self, *args, request_obj: Request, **kwargs):
         super().__init__(*args, **kwargs)
-        self.events = {str(e.pk): e for e in request_obj.events.all()}
+        self.events = {str(e.pk): e for e in request_obj.events.live()}
         self.fields["event"].choices = [("", _("— the request as a whole —"))] + [
             (pk, f"{e.occurred_on:%d.%m.%Y} — {e.get_kind_display()}")
             for pk, e in self.events.items()

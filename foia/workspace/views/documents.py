@@ -85,7 +85,7 @@ def _request_and_decisions(request, pk: int, slug: str):
     if slug not in docs.DOCUMENT_SLUGS:
         raise Http404
     obj = access.get_request(request.user, pk)
-    return obj, docs.appealable_decisions(list(obj.events.order_by("occurred_on", "id")))
+    return obj, docs.appealable_decisions(list(obj.events.live().order_by("occurred_on", "id")))
 
 
 @login_required

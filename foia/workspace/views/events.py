@@ -37,9 +37,12 @@ def _record(request, obj, kind: str, *, initial: dict | None = None, template: s
                     grounds=data.get("grounds") or [],
                     uploads=data.get("documents") or [],
                     uploads_public=data.get("documents_public", False),
+                    confirm_duplicate=data.get("confirm_duplicate", False),
                     **form.event_values(),
                 )
             except ValidationError as exc:
+                if "confirm_duplicate" in getattr(exc, "error_dict", {}):
+                    form.offer_duplicate_confirmation()
                 add_service_errors(form, exc)
             else:
                 messages.success(
