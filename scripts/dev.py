@@ -29,12 +29,24 @@ def redis_answers(host: str = "127.0.0.1", port: int = 6379) -> bool:
         return False
 
 
+def site_url(host: str, port: str) -> str:
+    """The address the links should carry: where this server answers (a wildcard bind address
+    is not one a browser can open, so links then name this machine's loopback)."""
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 def manage(*args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True)
 
 
 def main() -> int:
     env = os.environ
+    # Links in e-mails, the iCal feed and the seed output follow SITE_URL: the address served here.
+    env.setdefault("SITE_URL", site_url(HOST, PORT))
     if env.get("REDIS_URL"):
         broker = f"Redis at {env['REDIS_URL']} (from REDIS_URL)"
     elif redis_answers():

@@ -21,7 +21,6 @@ public bodies; their e-mail addresses and websites are plausible, not verified.
 from __future__ import annotations
 
 PASSWORD = "demo-pass-2026"
-SITE_URL = "http://127.0.0.1:8000/"
 
 
 def ev(kind: str, days_ago: int, **fields) -> dict:

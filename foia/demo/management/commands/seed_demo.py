@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -73,15 +74,15 @@ class Command(BaseCommand):
         out.write(f"\nSilence (answer deadline missed, no answer): {silent}")
         out.write(f"Open deadlines due in the next 7 days: {upcoming}")
 
-        out.write(f"\nOpen {data.SITE_URL} and log in with (password for all: {data.PASSWORD}):")
+        site = settings.SITE_URL.rstrip("/") + "/"  # `make run` sets it from its host and port
+        out.write(f"\nOpen {site} and log in with (password for all: {data.PASSWORD}):")
         for user in data.USERS:
             out.write(
                 f"  {user['username']:<12} {data.PASSWORD}  {user['role']} of "
                 f"{data.ORGANIZATION['name']}"
             )
         out.write(
-            f"  {data.SUPERUSER['username']:<12} {data.PASSWORD}  superuser "
-            f"(admin: {data.SITE_URL}admin/)"
+            f"  {data.SUPERUSER['username']:<12} {data.PASSWORD}  superuser (admin: {site}admin/)"
         )
 
 
