@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: refuses an oversized body on its Content-Length before anything reads it.
+    "foia.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -183,6 +185,10 @@ MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+# A whole request body (several documents in one form) is refused above this, on its
+# Content-Length, before it is read; the non-file part of a form is capped by Django.
+REQUEST_MAX_BYTES = envint("REQUEST_MAX_BYTES", 3 * ATTACHMENT_MAX_BYTES)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- E-mail: files under var/mail/ in development; SMTP from the environment in production.
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "FOI tracker <noreply@localhost>")

@@ -319,10 +319,18 @@ class RankedAuthority:
     decided: int
     on_time: int
     interval: tuple[float, float]
+    answered: int = 0  # answered, on time or late
+    granted: int = 0  # of those, the first answer gave access in full or in part
 
     @property
     def rate(self) -> float:
         return self.on_time / self.decided
+
+    @property
+    def granted_rate(self) -> float | None:
+        """How often an answer gave access: shown beside the on-time share, so that refusing on
+        time does not read as openness."""
+        return self.granted / self.answered if self.answered else None
 
     @property
     def kind_label(self) -> str:
@@ -433,24 +441,28 @@ RANKING_SQL = """
 WITH parts AS (
   SELECT authority_id, requests AS n, on_time AS k,
     on_time + late + CASE WHEN pending_year > 0 AND pending_year < %(year)s THEN pending ELSE 0 END
-      AS d
+      AS d,
+    on_time + late AS a, granted AS g
   FROM stats_authoritystats WHERE public_year < %(year)s {kind_a}
   UNION ALL
-  SELECT authority_id, 0, 0, 1 FROM stats_requestfacts
+  SELECT authority_id, 0, 0, 1, 0, 0 FROM stats_requestfacts
   WHERE public_from < %(jan1)s AND first_answer_on IS NULL
     AND answer_due_on >= %(jan1)s AND answer_due_on < %(today)s {kind_f}
   UNION ALL
   SELECT authority_id, 1, CASE WHEN answered_in_time THEN 1 ELSE 0 END,
     CASE WHEN answered_in_time IS NOT NULL
-      OR (first_answer_on IS NULL AND answer_due_on < %(today)s) THEN 1 ELSE 0 END
+      OR (first_answer_on IS NULL AND answer_due_on < %(today)s) THEN 1 ELSE 0 END,
+    CASE WHEN answered_in_time IS NOT NULL THEN 1 ELSE 0 END,
+    CASE WHEN outcome IN ('full', 'partial') THEN 1 ELSE 0 END
   FROM stats_requestfacts
   WHERE public_from >= %(jan1)s AND public_from <= %(today)s {kind_f}
 ),
 totals AS (
-  SELECT authority_id, SUM(n) AS n, SUM(k) AS k, SUM(d) AS d FROM parts GROUP BY authority_id
+  SELECT authority_id, SUM(n) AS n, SUM(k) AS k, SUM(d) AS d, SUM(a) AS a, SUM(g) AS g
+  FROM parts GROUP BY authority_id
 ),
 scored AS (
-  SELECT authority_id, n, k, d,
+  SELECT authority_id, n, k, d, a, g,
     (CAST(k AS DOUBLE PRECISION) / d + %(z2)s / (2.0 * d)
       - %(z)s * SQRT((CAST(k AS DOUBLE PRECISION) / d) * (1 - CAST(k AS DOUBLE PRECISION) / d) / d
                      + %(z2)s / (4.0 * d * d)))
@@ -466,7 +478,8 @@ worst AS (SELECT 'worst' AS side, s.* FROM scored s ORDER BY lo, hi, authority_i
 counts AS (
   SELECT (SELECT COUNT(*) FROM scored) AS ranked, (SELECT COUNT(*) FROM totals WHERE n > 0) AS counted
 )
-SELECT c.ranked, c.counted, r.side, r.authority_id, a.name, a.kind, r.n, r.k, r.d, r.lo, r.hi
+SELECT c.ranked, c.counted, r.side, r.authority_id, a.name, a.kind, r.n, r.k, r.d, r.lo, r.hi,
+  r.a, r.g
 FROM counts c
 LEFT JOIN (SELECT * FROM best UNION ALL SELECT * FROM worst) AS r ON 1 = 1
 LEFT JOIN foia_authority a ON a.id = r.authority_id
@@ -497,7 +510,7 @@ def ranking(
         rows = cursor.fetchall()
     best, worst = [], []
     ranked, counted = rows[0][0], rows[0][1]
-    for _ranked, _counted, side, authority_id, name, kind_code, n, k, d, lo, hi in rows:
+    for _ranked, _counted, side, authority_id, name, kind_code, n, k, d, lo, hi, a, g in rows:
         if side is None:
             continue  # nobody ranked: only the counts
         item = RankedAuthority(
@@ -508,6 +521,8 @@ def ranking(
             decided=int(d),
             on_time=int(k),
             interval=(max(0.0, float(lo)), min(1.0, float(hi))),
+            answered=int(a),
+            granted=int(g),
         )
         (best if side == "best" else worst).append(item)
     best.sort(key=lambda r: (-r.interval[0], -r.interval[1], r.authority_id))

@@ -251,6 +251,7 @@ class Counters(models.Model):
     on_time = models.IntegerField(default=0)
     late = models.IntegerField(default=0)
     pending = models.IntegerField(default=0)
+    granted = models.IntegerField(default=0)
     outcome_full = models.IntegerField(default=0)
     outcome_partial = models.IntegerField(default=0)
     outcome_refused = models.IntegerField(default=0)
@@ -337,6 +338,9 @@ class AuthorityStats(Timeliness):
     authority_kind = models.CharField(max_length=30, choices=AuthorityKind.choices)
     public_year = models.PositiveSmallIntegerField()
     pending_year = models.PositiveSmallIntegerField()
+    # First answers that gave access (in full or in part): shown beside the on-time share, so a
+    # body that refuses on time is not read as a model of openness.
+    granted = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("authority timeliness")

@@ -67,6 +67,11 @@ COUNTERS: dict[str, tuple[Predicate, Q]] = {
         (lambda f: f.first_answer_on is None and f.answer_due_on is not None),
         Q(first_answer_on__isnull=True, answer_due_on__isnull=False),
     ),
+    # The first answer gave access, in full or in part.
+    "granted": (
+        (lambda f: f.outcome in (Outcome.FULL, Outcome.PARTIAL)),
+        Q(outcome__in=[Outcome.FULL, Outcome.PARTIAL]),
+    ),
     "outcome_full": _outcome(Outcome.FULL),
     "outcome_partial": _outcome(Outcome.PARTIAL),
     "outcome_refused": _outcome(Outcome.REFUSED),
@@ -114,6 +119,8 @@ COUNTERS: dict[str, tuple[Predicate, Q]] = {
 COUNTER_NAMES = tuple(COUNTERS)
 # What the ranking and the monthly trend need.
 TIMELINESS = ("requests", "on_time", "late", "pending")
+# The ranking also shows how often access was granted.
+AUTHORITY_COUNTERS = (*TIMELINESS, "granted")
 
 
 def month_of(day: dt.date) -> dt.date:
@@ -170,7 +177,7 @@ def contributions(f: RequestFacts | None) -> dict[Group, dict[str, int]]:
                 ("pending_year", pending),
                 ("authority_kind", f.authority_kind),
             ),
-        ): timeliness,
+        ): {name: counts[name] for name in AUTHORITY_COUNTERS},
         (
             KindMonthStats,
             (
@@ -229,7 +236,7 @@ KEYS = {
 # The counters of each table.
 COLUMNS = {
     KindStats: COUNTER_NAMES,
-    AuthorityStats: TIMELINESS,
+    AuthorityStats: AUTHORITY_COUNTERS,
     KindMonthStats: TIMELINESS,
     KindDaysStats: ("count",),
 }
@@ -320,9 +327,12 @@ def rebuild(facts=None, batch_size: int = 2000) -> dict[str, int]:
     timeliness = {
         key: value for key, value in counter_aggregates().items() if key[2:] in TIMELINESS
     }
+    per_authority = {
+        key: value for key, value in counter_aggregates().items() if key[2:] in AUTHORITY_COUNTERS
+    }
     rows = (
         keyed.values("authority_id", "authority_kind", "k_public", "k_pending")
-        .annotate(**timeliness)
+        .annotate(**per_authority)
         .order_by()
     )
     created["authority"] = _bulk(
@@ -333,7 +343,7 @@ def rebuild(facts=None, batch_size: int = 2000) -> dict[str, int]:
                 authority_kind=r["authority_kind"],
                 public_year=r["k_public"],
                 pending_year=r["k_pending"],
-                **{n: r["n_" + n] for n in TIMELINESS},
+                **{n: r["n_" + n] for n in AUTHORITY_COUNTERS},
             )
             for r in rows.iterator(chunk_size=batch_size)
         ),

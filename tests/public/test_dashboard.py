@@ -113,7 +113,8 @@ def test_the_ranking_uses_the_lower_bound_and_skips_small_samples(three_bodies):
     assert lucky_rank[1].requests == 1 and lucky_rank[1].rate == 1.0
 
 
-def test_the_dashboard_draws_each_chart_with_its_table_and_csv(client, story):
+def test_the_dashboard_draws_each_chart_with_its_table_and_csv(client, story, settings):
+    settings.PUBLIC_RANKING_MIN_REQUESTS = 1  # the story's bodies are ranked too
     response = client.get(reverse("public:dashboard"))
     html = response.content.decode()
     assert html.count("<svg") >= 8
@@ -151,3 +152,28 @@ def test_the_dashboard_for_one_kind_one_authority_or_a_campaign(client, story, c
 def test_with_a_high_threshold_nobody_is_ranked_but_everybody_is_counted(three_bodies):
     board = stats.dashboard(TODAY, min_requests=100)
     assert (board.best, board.worst, board.ranked, board.unranked) == ([], [], 0, 3)
+
+
+def test_a_body_that_refuses_on_time_shows_no_access_granted_beside_its_on_time_share(
+    frozen, sent, ministry, client, settings
+):
+    for day in (1, 2, 3):
+        r = sent(D(2026, 9, day))
+        rec(r, "refusal", D(2026, 9, 8), grounds=["art9_3"], channel="email")
+    r = sent(D(2026, 9, 4), authority=Authority.objects.create(name="Grad Otvoreni", kind="city"))
+    rec(r, "answer", D(2026, 9, 8), answer_kind="partial", channel="email")
+    board = stats.dashboard(TODAY, min_requests=1)
+    by_name = {r.name: r for r in board.best}
+    assert by_name[ministry.name].rate == 1.0
+    assert (by_name[ministry.name].answered, by_name[ministry.name].granted) == (3, 0)
+    assert by_name[ministry.name].granted_rate == 0.0
+    assert by_name["Grad Otvoreni"].granted_rate == 1.0
+    settings.PUBLIC_RANKING_MIN_REQUESTS = 1
+    page = client.get(reverse("public:dashboard")).content.decode()
+    assert "Access granted, share" in page
+
+
+def test_the_ranking_minimum_is_a_real_one_in_every_mode():
+    from django.conf import settings
+
+    assert settings.PUBLIC_RANKING_MIN_REQUESTS >= 10

@@ -299,8 +299,11 @@ def ranking(
             _("Rate"),
             _("Interval (95%), from"),
             _("Interval (95%), to"),
+            _("Answered"),
+            _("Access granted"),
+            _("Access granted, share"),
         ],
-        [TEXT, TEXT, INT, INT, INT, PCT, PCT, PCT],
+        [TEXT, TEXT, INT, INT, INT, PCT, PCT, PCT, INT, INT, PCT],
     )
     table.rows = [
         [
@@ -312,6 +315,9 @@ def ranking(
             r.rate,
             r.interval[0],
             r.interval[1],
+            r.answered,
+            r.granted,
+            r.granted_rate,
         ]
         for r in rows
     ]
