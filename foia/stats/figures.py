@@ -166,6 +166,16 @@ class Figures:
         return share(self.silent, self.decided)
 
     @property
+    def granted_rate(self) -> float | None:
+        """Share of the answered requests whose first answer gave access, in full or in part."""
+        return share(self.counts["granted"], self.counts["answered"])
+
+    @property
+    def granted_percent(self) -> int | None:
+        rate = self.granted_rate
+        return None if rate is None else round(rate * 100)
+
+    @property
     def outcomes(self) -> list[tuple[str, str, int, float | None]]:
         """(code, label, count, share of the answered) for each kind of first answer."""
         answered = self.counts["answered"]

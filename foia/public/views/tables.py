@@ -106,6 +106,7 @@ def summary(f: Figures) -> Table:
         (_("Interval (95%), from"), interval[0], PCT),
         (_("Interval (95%), to"), interval[1], PCT),
         (_("Silence rate"), f.silence_rate, PCT),
+        (_("Access granted (of the answered)"), f.granted_rate, PCT),
         (_("Median days to the first answer"), f.median_days, DAYS),
         (_("90th percentile of days to the first answer"), f.p90_days, DAYS),
     ]
