@@ -1,9 +1,10 @@
 """/api/v1/: the public contract (paths never change within v1)."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from foia.api.views import public, workspace
+from foia.api.views.common import NotFoundView
 
 app_name = "api"
 
@@ -42,4 +43,6 @@ urlpatterns = [
         name="workspace-attachments",
     ),
     path("workspace/deadlines/", workspace.DueDeadlines.as_view(), name="workspace-deadlines"),
+    # Anything else under /api/v1/ (an id that is no number, a mistyped path): a JSON 404.
+    re_path(r"^.*$", NotFoundView.as_view()),
 ]

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from foia.api import serializers as s
 from foia.api.conditional import ConditionalGetMixin
 from foia.api.pagination import KeysetPagination
-from foia.api.views.common import errors, path_id, query_id
+from foia.api.views.common import errors, paginated, path_id, query_id
 from foia.models import Authority, AuthorityKind, Campaign
 from foia.public import selectors
 from foia.public.filters import SORTS, RequestLogFilter
@@ -61,7 +61,7 @@ class RequestList(PublicView):
     @extend_schema(
         operation_id="requests_list",
         parameters=LOG_PARAMETERS,
-        responses={200: s.RequestListItem(many=True), **errors(400, 429)},
+        responses={200: paginated(s.RequestListItem), **errors(400, 429)},
     )
     def get(self, request):
         today = selectors.today()
@@ -123,7 +123,7 @@ class AuthorityList(PublicView):
             OpenApiParameter("q", str, description="Words of the name."),
             OpenApiParameter("kind", str, enum=AuthorityKind.values),
         ],
-        responses={200: s.AuthoritySerializer(many=True), **errors(400, 429)},
+        responses={200: paginated(s.AuthoritySerializer), **errors(400, 429)},
     )
     def get(self, request):
         today = selectors.today()
@@ -194,7 +194,7 @@ class CampaignList(PublicView):
 
     @extend_schema(
         operation_id="campaigns_list",
-        responses={200: s.CampaignListItem(many=True), **errors(400, 429)},
+        responses={200: paginated(s.CampaignListItem), **errors(400, 429)},
     )
     def get(self, request):
         # The same scope as selectors.public_campaign(): campaigns marked public.

@@ -21,7 +21,7 @@ from foia.api import inputs
 from foia.api import serializers as s
 from foia.api.pagination import KeysetPagination
 from foia.api.permissions import HasToken, TokenMayWrite, token_of
-from foia.api.views.common import errors, path_id, query_id
+from foia.api.views.common import errors, paginated, path_id, query_id
 from foia.models import Attachment, Authority, Event, Request, RequestStatus, Topic
 from foia.public import selectors as public_selectors
 from foia.services import requests as request_services
@@ -74,7 +74,7 @@ class OrgRequestList(TokenView):
             OpenApiParameter("status", str, enum=RequestStatus.values),
             OpenApiParameter("authority", int),
         ],
-        responses={200: s.OrgRequestSerializer(many=True), **errors(400, 401, 429)},
+        responses={200: paginated(s.OrgRequestSerializer), **errors(400, 401, 429)},
     )
     def get(self, request):
         requests = _org_requests(self.token)
@@ -252,7 +252,7 @@ class DueDeadlines(TokenView):
     @extend_schema(
         operation_id="workspace_deadlines_list",
         parameters=[OpenApiParameter("within", int, description="Days ahead (0 to 366).")],
-        responses={200: s.OrgDeadlineSerializer(many=True), **errors(400, 401, 429)},
+        responses={200: paginated(s.OrgDeadlineSerializer), **errors(400, 401, 429)},
     )
     def get(self, request):
         today = public_selectors.today()
