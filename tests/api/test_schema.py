@@ -109,7 +109,7 @@ def _fuzz(api_schema, *, headers_for, max_examples: int) -> tuple[int, list[str]
                 database=None,
                 phases=[Phase.explicit, Phase.generate],
             )
-            def run(case):
+            def run(case, mode=mode):
                 nonlocal calls
                 for headers in headers_for(case):
                     calls += 1
