@@ -27,6 +27,7 @@ Rules, in the order a user meets them:
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import os
 from collections.abc import Iterator, Mapping, Sequence
@@ -332,8 +333,13 @@ def _table(rows_or_file) -> tuple[int, list[str], list[tuple[int, list[str]]], s
 # --- Cleaning one row ----------------------------------------------------------------------------
 
 
+@functools.cache
 def _max_length(name: str) -> int:
     return Authority._meta.get_field(name).max_length
+
+
+# A catalogue repeats a handful of kind and yes/no words 11,500 times: fold each once.
+_fold_word = functools.lru_cache(maxsize=4096)(fold)
 
 
 def _kind_words() -> dict[str, str]:
@@ -392,17 +398,17 @@ def _clean(row: _Row, kind_words: dict[str, str], url_validator: URLValidator) -
         row.clean[name] = value
 
     if kind := values.get("kind"):
-        if fold(kind) in kind_words:
-            row.clean["kind"] = kind_words[fold(kind)]
+        if _fold_word(kind) in kind_words:
+            row.clean["kind"] = kind_words[_fold_word(kind)]
         else:
             row.errors.append(
                 _("unknown kind “%(value)s” (expected one of: %(choices)s)")
                 % {"value": kind, "choices": ", ".join(AuthorityKind.values)}
             )
     if active := values.get("active"):
-        if fold(active) in TRUE_WORDS:
+        if _fold_word(active) in TRUE_WORDS:
             row.clean["active"] = True
-        elif fold(active) in FALSE_WORDS:
+        elif _fold_word(active) in FALSE_WORDS:
             row.clean["active"] = False
         else:
             row.errors.append(
@@ -620,27 +626,49 @@ def _write(
         for authority in changed.values():
             authority.refresh_search_key()
     with transaction.atomic():
-        created = Authority.objects.bulk_create(list(new.values()), batch_size=BATCH_SIZE)
-        if any(authority.pk is None for authority in created):  # a backend that returns no ids
-            created = list(Authority.objects.filter(catalogue_id__in=list(new)))
-        everyone = {**existing, **{authority.catalogue_id: authority for authority in created}}
-        linked_new = []
+        everyone = _create_by_generation(new, existing, later_parents)
         for row in later_parents:
-            parent = everyone[row.parent_cat]
             if row.cat in changed:
-                changed[row.cat].parent = parent
-            else:
-                everyone[row.cat].parent = parent
-                linked_new.append(everyone[row.cat])
+                changed[row.cat].parent = everyone[row.parent_cat]
         if changed:
             Authority.objects.bulk_update(
                 list(changed.values()),
                 sorted(changed_fields | {"updated_at"}),
                 batch_size=BATCH_SIZE,
             )
-        if linked_new:
-            Authority.objects.bulk_update(linked_new, ["parent"], batch_size=BATCH_SIZE)
         # bulk_update fires nothing: the facts and search terms of the changed authorities'
         # requests are brought in step explicitly, in the same transaction.
         if changed_fields & SEARCHED_OR_COUNTED:
             fanout.authorities_changed(a.pk for a in changed.values())
+
+
+def _create_by_generation(
+    new: dict[str, Authority], existing: dict[str, Authority], later_parents: list[_Row]
+) -> dict[str, Authority]:
+    """Insert the new authorities parents first, each child with its parent's id already set:
+    one ``bulk_create`` per level of the catalogue (two or three), never an UPDATE per row to
+    link them afterwards (Django's ``bulk_update`` builds a CASE per row: minutes at 11,500).
+    Returns every authority by catalogue id. The parent chains have no loops (``_check_parents``).
+    """
+    parent_of = {row.cat: row.parent_cat for row in later_parents}
+    everyone = dict(existing)
+    pending = dict(new)
+    while pending:
+        ready = [
+            authority
+            for cat, authority in pending.items()
+            if cat not in parent_of or parent_of[cat] in everyone
+        ]
+        if not ready:  # cannot happen after _check_parents; never loop forever
+            raise AuthorityImportError(_("The parent chains of the new authorities loop."))
+        for authority in ready:
+            if authority.catalogue_id in parent_of:
+                authority.parent = everyone[parent_of[authority.catalogue_id]]
+        created = Authority.objects.bulk_create(ready, batch_size=BATCH_SIZE)
+        if any(authority.pk is None for authority in created):  # a backend that returns no ids
+            cats = [authority.catalogue_id for authority in ready]
+            created = list(Authority.objects.filter(catalogue_id__in=cats))
+        for authority in created:
+            everyone[authority.catalogue_id] = authority
+            pending.pop(authority.catalogue_id, None)
+    return everyone
