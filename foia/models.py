@@ -797,7 +797,11 @@ class EventGround(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    return f"attachments/{instance.request_id}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
+    # The extension comes from the type the content was checked to be, never from the name.
+    from foia.services.uploads import stored_name
+
+    name = stored_name(filename, instance.content_type)
+    return f"attachments/{instance.request_id}/{timezone.now():%Y%m%d%H%M%S}-{name}"
 
 
 class Attachment(models.Model):

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 MAX_ID = 2**63 - 1
+SEARCH_MAX_LENGTH = 100
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
@@ -63,3 +64,19 @@ def no_control_characters(value: str) -> None:
 
 class SingleLineField(forms.CharField):
     default_validators = [no_control_characters]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(required=False, max_length=SEARCH_MAX_LENGTH * 10)
+
+
+def search_query(data) -> str:
+    """The ``q`` parameter of a search, parsed by a form (a NUL byte or control character makes
+    it invalid, and then nothing is searched), stripped and cut to ``SEARCH_MAX_LENGTH``."""
+    form = SearchForm(data)
+    if not form.is_valid():
+        return ""
+    query = form.cleaned_data["q"]
+    if any(unicodedata.category(ch) == "Cc" for ch in query):
+        return ""
+    return query[:SEARCH_MAX_LENGTH]

@@ -4,6 +4,9 @@ PDF, images, office documents and plain text."""
 
 from __future__ import annotations
 
+import re
+from pathlib import PurePosixPath
+
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,6 +35,36 @@ ALLOWED_TYPES = {
     "text/plain",
 }
 SNIFF_BYTES = 8192
+# The extension a stored file gets, from the type its content was checked to be: a file never
+# keeps the name's own extension (``…-evil.html`` is stored as ``…-evil.txt``).
+EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/gif": ".gif",
+    "image/webp": ".webp",
+    "image/tiff": ".tif",
+    "image/heic": ".heic",
+    "application/msword": ".doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.oasis.opendocument.text": ".odt",
+    "application/vnd.ms-excel": ".xls",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
+    "application/vnd.ms-powerpoint": ".ppt",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": ".pptx",
+    "application/vnd.oasis.opendocument.presentation": ".odp",
+    "application/rtf": ".rtf",
+    "text/plain": ".txt",
+}
+
+
+def stored_name(filename: str, content_type: str) -> str:
+    """The name a checked upload is stored under: the user's name without any of its
+    extensions (made safe for a file system), then the extension of its checked type."""
+    stem = PurePosixPath(filename.replace("\\", "/")).name.split(".")[0]
+    stem = re.sub(r"[^\w-]+", "-", stem).strip("-")[:80]
+    return f"{stem or 'document'}{EXTENSIONS.get(content_type, '.bin')}"
 
 
 def _looks_like_text(head: bytes) -> bool:

@@ -49,3 +49,75 @@ def test_empty_and_oversized_files_are_refused(settings):
     with pytest.raises(ValidationError) as exc:
         check_upload(SimpleUploadedFile("big.pdf", PDF_BYTES))
     assert exc.value.code == "too_large"
+
+
+# --- issue 10, item 19: the body is refused before it is read; stored names keep no foreign
+# extension.
+
+
+@pytest.mark.django_db
+def test_an_oversized_body_is_refused_on_its_content_length_before_it_is_read(
+    editor_client, sent, settings
+):
+    from django.urls import reverse
+
+    url = reverse("workspace:document_add", args=[sent.pk])
+    declared = 200 * 1024 * 1024
+    # The test client's input raises if more than the 1 byte given is read: a 413 proves the
+    # body was never read.
+    response = editor_client.generic(
+        "POST",
+        url,
+        b"x",
+        content_type="multipart/form-data; boundary=B",
+        CONTENT_LENGTH=str(declared),
+    )
+    assert response.status_code == 413
+    assert "too large" in response.content.decode().lower()
+
+
+@pytest.mark.django_db
+def test_a_malformed_content_length_is_a_bad_request(editor_client, sent):
+    from django.urls import reverse
+
+    url = reverse("workspace:document_add", args=[sent.pk])
+    for value in ("-5", "²", "1" * 40):
+        response = editor_client.generic(
+            "POST", url, b"", content_type="application/x-www-form-urlencoded", CONTENT_LENGTH=value
+        )
+        assert response.status_code in (400, 413), value
+
+
+def test_the_body_limit_is_set_and_covers_one_attachment(settings):
+    assert settings.REQUEST_MAX_BYTES >= settings.ATTACHMENT_MAX_BYTES
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= 5 * 1024 * 1024
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "body", "suffix"),
+    [
+        ("odgovor-evil.html", b"<html><script>alert(1)</script></html>", ".txt"),
+        ("scan.php", PNG_BYTES, ".png"),
+        ("resenje.pdf.exe", PDF_BYTES, ".pdf"),
+        ("odgovor.PDF", PDF_BYTES, ".pdf"),
+        ("bez-nastavka", PDF_BYTES, ".pdf"),
+    ],
+)
+def test_a_stored_file_keeps_only_the_extension_of_its_content(
+    editor_client, sent, name, body, suffix
+):
+    from django.urls import reverse
+
+    from foia.models import Attachment
+
+    response = editor_client.post(
+        reverse("workspace:document_add", args=[sent.pk]),
+        {"file": SimpleUploadedFile(name, body)},
+    )
+    assert response.status_code == 302
+    attachment = Attachment.objects.get(request=sent)
+    assert attachment.file.name.endswith(suffix)
+    assert ".html" not in attachment.file.name and ".php" not in attachment.file.name
+    assert ".exe" not in attachment.file.name
+    assert attachment.original_name == name  # shown to members as uploaded

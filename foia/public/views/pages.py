@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from foia.models import AuthorityKind, EventKind, RequestStatus
+from foia.params import search_query
 from foia.public import selectors
 from foia.public.filters import RequestLogFilter
 from foia.public.views import tables
@@ -100,7 +101,7 @@ def request_detail(request, pk: int):
 @require_safe
 def authority_list(request):
     today = selectors.today()
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_query(request.GET)
     kind = request.GET.get("kind", "")
     if kind not in AuthorityKind.values:
         kind = ""

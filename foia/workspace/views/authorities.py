@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
+from foia.params import search_query
 from foia.workspace.forms.fields import authority_label
 from foia.workspace.selectors import search_authorities
 
@@ -13,7 +14,7 @@ from foia.workspace.selectors import search_authorities
 @login_required
 @require_GET
 def search(request):
-    query = (request.GET.get("q") or "").strip()[:100]
+    query = search_query(request.GET)
     results = search_authorities(query, limit=20) if len(query) >= 2 else []
     response = JsonResponse(
         {
