@@ -82,3 +82,12 @@ def flag_message(flag: dict) -> str:
         return str(template).format(**flag.get("params", {}))
     except (KeyError, IndexError):
         return str(template)
+
+
+def current_flags(event, request) -> list[dict]:
+    """The flags of ``event`` that still hold: a presumed receipt stops being worth a warning once
+    the authority's actual receipt is on the record (a later "received" step)."""
+    flags = list(event.flags or [])
+    if event.kind == "sent" and request.received_on and not request.received_presumed:
+        flags = [f for f in flags if f.get("code") != "receipt_presumed"]
+    return flags

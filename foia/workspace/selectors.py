@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import DateField, DateTimeField, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from foia.mail.inbound.selectors import unclassified_replies
 from foia.models import (
     Attachment,
     Authority,
@@ -28,6 +29,7 @@ from foia.models import (
     Request,
     RequestStatus,
 )
+from foia.services.flags import current_flags, flag_message
 from foia.services.next_steps import NextStep, next_step
 from foia.workspace import access
 from foia.workspace.filters import BoardFilter, RequestListFilter
@@ -92,6 +94,7 @@ class BoardItem:
     deadline: Deadline | None = None
     days_left: int | None = None
     step: NextStep | None = None
+    message: Any = None  # a received e-mail waiting for "What is this?"
 
     @property
     def overdue(self) -> bool:
@@ -111,7 +114,10 @@ class Section:
     @property
     def open(self) -> bool:
         """The dated sections always show; a long stage folds to its count."""
-        return self.key in ("overdue", "today", "week") or len(self.items) <= SECTION_FOLD_AT
+        return (
+            self.key in ("replies", "overdue", "today", "week")
+            or len(self.items) <= SECTION_FOLD_AT
+        )
 
     @property
     def shown(self) -> list[BoardItem]:
@@ -240,6 +246,14 @@ def board(*, http_request, today: dt.date) -> Board:
         "authority", "assignee", "campaign"
     )[:DRAFTS_SHOWN]:
         sections["drafts"].items.append(BoardItem(request=request))
+    # Received e-mail waiting for "What is this?" (foia.mail.inbound), first on the board.
+    replies = Section(
+        "replies",
+        _("Replies to classify"),
+        _("E-mail from the authorities filed under a request: say what each one is."),
+        items=[BoardItem(request=m.request, message=m) for m in unclassified_replies(requests)],
+    )
+    sections = {"replies": replies, **sections}
     for section in sections.values():
         page = Paginator(section.items, SECTION_PAGE_SIZE).get_page(
             http_request.GET.get(section.page_param)
@@ -369,12 +383,23 @@ def timeline(request: Request) -> list[Event]:
         .order_by("occurred_on", "id")
     )
     for event in events:
+        event.current_flag_messages = [
+            flag_message(f) for f in current_flags(event, request) if not event.retracted_at
+        ]
         event.corrections = [
             (revision, readable_changes(revision.changes, Event))
             for revision in event.revisions.all()
             if revision.action == EventRevisionAction.CORRECTED
         ]
     return events
+
+
+def silence_appeal_possible(request: Request) -> bool:
+    """An appeal for silence is offered only while a silence clock is live: open (or about to
+    open) or lapsed with nothing recorded — not after an answer or a refusal closed it."""
+    return any(
+        d.kind == DeadlineKind.SILENCE_APPEAL and d.is_unresolved for d in request.deadlines.all()
+    )
 
 
 def deadlines_of(request: Request, *, today: dt.date) -> list[BoardItem]:

@@ -134,6 +134,7 @@ def detail(request, pk: int):
             else None,
             "attachment_form": AttachmentForm(request_obj=obj) if editable else None,
             "can_appeal": bool(documents.appealable_decisions(events)),
+            "can_appeal_silence": selectors.silence_appeal_possible(obj),
             "is_draft": obj.status == RequestStatus.DRAFT,
             "awaiting_answer": obj.status
             in (
