@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format migrate seed bench bench-reminders bench-campaign messages clean browser
+.PHONY: install run test lint format migrate seed bench bench-reminders bench-campaign messages clean browser dovecot bench-mail
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,8 +30,12 @@ browser:
 	      || (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null)) \
 	  || echo "Chromium is not installed: browser tests will be skipped (apt-get install chromium)"; }
 
+## Debian's Dovecot for the IMAP tests (they start their own on a free port; no service is started).
+dovecot:
+	@sh scripts/install_dovecot.sh
+
 ## Set up and run the whole suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set).
-test: install browser
+test: install browser dovecot
 	$(BIN)/python scripts/check_services.py
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -58,6 +62,11 @@ bench-reminders: install
 bench-campaign: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/foia_campaign_bench} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/12} $(BIN)/python scripts/bench_campaign.py $(BENCH_ARGS)
+
+## Incoming mail: messages/s through receive_mail and the IMAP fetch (a real Dovecot), store/parse/match.
+bench-mail: install dovecot
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/foia_mail_bench} \
+	$(BIN)/python scripts/bench_mail.py $(BENCH_ARGS)
 
 ## Collect the strings into locale/sr_Latn (translate there), then make sr (Cyrillic) and compile.
 messages: install

@@ -124,12 +124,13 @@ protocol imap {{
         os.chmod(d, 0o755)
         (d / "passwd").write_text(f"{self.user}:{{PLAIN}}{self.password}\n")
         (d / "dovecot.conf").write_text(self._config())
-        self.process = subprocess.Popen(
-            [DOVECOT, "-F", "-c", str(d / "dovecot.conf")],
-            stdout=subprocess.DEVNULL,
-            stderr=open(d / "stderr.log", "wb"),  # noqa: SIM115 - closed with the process
-            start_new_session=True,
-        )
+        with open(d / "stderr.log", "wb") as stderr:
+            self.process = subprocess.Popen(
+                [DOVECOT, "-F", "-c", str(d / "dovecot.conf")],
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

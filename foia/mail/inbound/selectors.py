@@ -50,11 +50,31 @@ def to_classify(user) -> QuerySet[InboundMessage]:
     )
 
 
+def unclassified_replies(requests: QuerySet[Request]) -> QuerySet[InboundMessage]:
+    """The board's "Replies to classify": one query, whatever the number of requests."""
+    return (
+        InboundMessage.objects.filter(
+            request__in=requests, state=State.MATCHED, kind=Kind.MESSAGE, classification=""
+        )
+        .defer("raw", "text", "quoted")
+        .select_related("request__authority", "request__assignee", "request__campaign")
+        .order_by("received_at", "pk")
+    )
+
+
 def get_message(user, pk: int, *, edit: bool = False) -> InboundMessage:
     """A message the user may see (404 otherwise); ``edit`` also requires the right to act."""
     try:
-        message = InboundMessage.objects.select_related("request__authority").get(pk=pk)
-    except (InboundMessage.DoesNotExist, ValueError, OverflowError):
+        number = int(str(pk))
+    except ValueError:
+        raise Http404(_("Not found.")) from None
+    if not 0 < number < 2**63:
+        raise Http404(_("Not found."))
+    try:
+        message = (
+            InboundMessage.objects.select_related("request__authority").defer("raw").get(pk=number)
+        )
+    except InboundMessage.DoesNotExist:
         raise Http404(_("Not found.")) from None
     if message.request_id:
         access.get_request(user, message.request_id, edit=edit)
@@ -135,8 +155,19 @@ def redact(text: str, request: Request | None) -> str:
         if value == request.requester_name:
             for part in value.split():
                 if len(part) >= 4:
-                    text = re.sub(r"\b" + re.escape(part) + r"\b", REDACTED, text, flags=re.I)
+                    text = re.sub(_letters_around(part), REDACTED, text, flags=re.IGNORECASE)
+        if value == request.requester_address:
+            # "Ulica 1, Beograd" is also written "Beograd, Ulica 1": the street and number alone.
+            for part in re.split(r"[,;\n]+", value):
+                part = part.strip()
+                if len(part) >= 4 and re.search(r"\d", part):
+                    text = re.sub(_letters_around(part), REDACTED, text, flags=re.IGNORECASE)
     return text
+
+
+def _letters_around(value: str) -> str:
+    """``value`` not inside a longer word (a letter on neither side; "_" and digits may be)."""
+    return r"(?<![^\W\d_])" + re.escape(value) + r"(?![^\W\d_])"
 
 
 def public_view(message: InboundMessage) -> dict:

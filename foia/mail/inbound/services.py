@@ -61,6 +61,11 @@ from foia.services.uploads import check_upload
 logger = logging.getLogger(__name__)
 
 GUESSES_SHOWN = 5
+PROCESSED_FIELDS = [
+    f.name
+    for f in InboundMessage._meta.concrete_fields
+    if f.name not in ("id", "raw", "sha256", "size", "dedupe_key", "source", "received_at")
+]
 
 
 @dataclass
@@ -332,7 +337,8 @@ def message_process(*, message: InboundMessage) -> dict[str, float]:
             _fill(message, parsed, found)
             written = _store_attachments(message, parsed)
             InboundAttachment.objects.bulk_create(written)
-            message.save()
+            # Never rewrite the raw bytes: they were committed once, by message_store.
+            message.save(update_fields=PROCESSED_FIELDS)
             _after_receipt(message, found)
     except Exception:
         for row in written:
@@ -501,7 +507,7 @@ def reviewers(message: InboundMessage) -> list:
 @transaction.atomic
 def message_assign(*, message: InboundMessage, request: Request, user) -> InboundMessage:
     """One click in the review queue: the message belongs to this request."""
-    message = InboundMessage.objects.select_for_update().get(pk=message.pk)
+    message = InboundMessage.objects.select_for_update().defer("raw").get(pk=message.pk)
     message.request = request
     message.organization_id = request.organization_id
     message.state = State.MATCHED
@@ -512,7 +518,7 @@ def message_assign(*, message: InboundMessage, request: Request, user) -> Inboun
     message.sender_unknown = message.kind == Kind.MESSAGE and (
         message.from_address.lower() != (request.authority.email or "").lower()
     )
-    message.save()
+    message.save(update_fields=PROCESSED_FIELDS)
     _after_receipt(message, Match(request=request, method=MatchMethod.MANUAL))
     return message
 

@@ -20,7 +20,16 @@ from foia.workspace.forms.fields import add_service_errors, keep_input_without_e
 POSTED = (Channel.ORDINARY_POST, Channel.REGISTERED_POST)
 
 
-def _record(request, obj, kind: str, *, initial: dict | None = None, template: str, extra=None):
+def _record(
+    request,
+    obj,
+    kind: str,
+    *,
+    initial: dict | None = None,
+    template: str,
+    extra=None,
+    on_recorded=None,
+):
     form_class = event_form_class(kind)
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, request_obj=obj)
@@ -45,6 +54,8 @@ def _record(request, obj, kind: str, *, initial: dict | None = None, template: s
                     form.offer_duplicate_confirmation()
                 add_service_errors(form, exc)
             else:
+                if on_recorded is not None:
+                    on_recorded(event)
                 messages.success(
                     request,
                     _("Recorded: %(what)s.") % {"what": event.get_kind_display()},
@@ -80,7 +91,46 @@ def record(request, pk: int, kind: str):
     kind = kind.replace("-", "_")
     if kind not in EventKind.values:
         raise Http404(_("Unknown kind of event."))
+    if request.GET.get("message"):
+        return _record_from_message(request, obj, kind)
     return _record(request, obj, kind, template="workspace/record_event.html")
+
+
+def _record_from_message(request, obj, kind: str):
+    """ "What is this?" on a received e-mail: the event form prefilled from the message (the
+    authority's date, our receipt date, the text); once recorded through the transitions, the
+    message's attachments become the event's documents."""
+    from foia.mail.inbound import selectors as mail_selectors
+    from foia.mail.inbound import services as mail_services
+
+    message = mail_selectors.get_message(request.user, request.GET["message"], edit=True)
+    if message.request_id != obj.pk:
+        raise Http404(_("Not found."))
+    what = request.GET.get("what", "")
+    if what not in mail_services.EVENT_FOR:
+        what = mail_services.classification_for_event(kind)
+    initial = mail_services.event_prefill(message, what) if what in mail_services.EVENT_FOR else {}
+    count = message.attachments.filter(rejected="").count()
+    intro = _(
+        "From the e-mail of %(sender)s received on %(received)s. The dates are taken from the "
+        "message: check them against the document. Its attachments (%(count)s) will be linked "
+        "to the event."
+    ) % {
+        "sender": message.from_address,
+        "received": timezone.localtime(message.received_at).strftime("%d.%m.%Y %H:%M"),
+        "count": count,
+    }
+    return _record(
+        request,
+        obj,
+        kind,
+        initial=initial,
+        template="workspace/record_event.html",
+        extra={"intro": intro, "inbound_message": message},
+        on_recorded=lambda event: mail_services.message_link_event(
+            message=message, event=event, user=request.user
+        ),
+    )
 
 
 @login_required
