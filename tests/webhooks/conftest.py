@@ -1,6 +1,11 @@
 import pytest
 
 from foia.webhooks.services import endpoint_create
+from tests.notifications.test_worker import (  # noqa: F401 - the real-worker harness's fixtures
+    mail_dir,
+    redis_server,
+    start_worker,
+)
 from tests.webhooks.receiver import Receiver
 
 

@@ -1,8 +1,8 @@
 """A real HTTP receiver for webhook tests: http.server in a thread on a free loopback port.
 
 It records every POST (headers and body) and answers with the next status of ``script`` (then
-200); ``hold`` makes it wait that many seconds before answering (the window in which a test kills
-the worker)."""
+200); ``hold`` (or the next of ``holds``) makes it wait that many seconds before answering: the
+window in which a test kills the worker."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ class Received:
 class Receiver:
     script: list[int] = field(default_factory=list)
     hold: float = 0.0
+    holds: list[float] = field(default_factory=list)
     received: list[Received] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
 
@@ -39,8 +40,9 @@ class Receiver:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 receiver.received.append(Received(self.path, dict(self.headers.items()), body))
-                if receiver.hold:
-                    time.sleep(receiver.hold)
+                hold = receiver.holds.pop(0) if receiver.holds else receiver.hold
+                if hold:
+                    time.sleep(hold)
                 status = receiver.script.pop(0) if receiver.script else 200
                 self.send_response(status)
                 self.send_header("Content-Length", "2")

@@ -8,6 +8,7 @@ import uuid
 import pytest
 from django.db import transaction
 
+from foia.services.transitions import record_event
 from foia.webhooks.models import DeliveryState, WebhookDelivery, WebhookEndpoint
 from foia.webhooks.services import emit, endpoint_create
 
@@ -72,3 +73,20 @@ def test_a_rolled_back_fact_leaves_no_delivery_and_enqueues_nothing(
 def test_an_unknown_kind_is_a_programming_error(org):
     with pytest.raises(ValueError):
         emit(organization_id=org.pk, kind="request.eaten", data={}, key="x")
+
+
+def test_recording_a_sending_emits_event_recorded_and_request_sent(
+    org, endpoint, make_request, enqueued, django_capture_on_commit_callbacks
+):
+    request = make_request()
+    with django_capture_on_commit_callbacks(execute=True):
+        event = record_event(
+            request=request, kind="sent", occurred_on=dt.date.today(), channel="email"
+        )
+    kinds = sorted(WebhookDelivery.objects.values_list("kind", flat=True))
+    assert kinds == ["event.recorded", "request.sent"]
+    recorded = WebhookDelivery.objects.get(kind="event.recorded")
+    assert recorded.payload["data"]["event"] == event.pk
+    assert recorded.payload["data"]["request"] == request.pk
+    assert "ana.private@example.net" not in str(recorded.payload)
+    assert len(enqueued) == 2
