@@ -9,6 +9,8 @@ names on its own.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
@@ -41,15 +43,20 @@ class Choice:
 
 @dataclass
 class Selection:
-    ids: list[int]
+    query: QuerySet[Authority]  # the chosen bodies
     unmatched: list[str]  # list lines (and the parent) that matched no authority
-    by_kind: list[tuple[str, str, int]]  # (kind, label, n)
-    by_place: list[tuple[str, int]]
-    sample: list[Authority]  # the first names, for the preview
+    by_kind: list[tuple[str, str, int]] = field(default_factory=list)  # (kind, label, n)
+    by_place: list[tuple[str, int]] = field(default_factory=list)
+    sample: list[Authority] = field(default_factory=list)  # the first names, for the preview
 
     @property
     def count(self) -> int:
-        return len(self.ids)
+        return sum(n for _kind, _label, n in self.by_kind)
+
+    @property
+    def ids(self) -> list[int]:
+        """The chosen bodies' ids by name (one query; only when the campaign is created)."""
+        return list(self.query.order_by("name", "pk").values_list("pk", flat=True))
 
 
 def _descendants(parent_id: int) -> set[int]:
@@ -88,33 +95,33 @@ def _filtered(choice: Choice, unmatched: list[str]) -> QuerySet[Authority] | Non
 
 
 def resolve(choice: Choice, *, sample_size: int = 50) -> Selection:
-    """The ids a campaign would ask, with counts per kind and place (a constant number of queries
-    whatever the size: the filters, the list, the added ids, two counts and the sample)."""
+    """What a choice matches, with counts per kind and place: one set of bodies (the filters OR
+    the list OR the added ones, less those left out) counted in the database, never carried
+    through Python, so 11,500 matches cost what 10 do (the list's matching, two GROUP BYs, the
+    sample)."""
     unmatched: list[str] = []
-    ids: dict[int, None] = {}
-    qs = _filtered(choice, unmatched)
-    if qs is not None:
-        ids.update(dict.fromkeys(qs.order_by("name", "pk").values_list("pk", flat=True)))
+    parts: list[Q] = []
+    filtered = _filtered(choice, unmatched)
+    if filtered is not None:
+        parts.append(Q(pk__in=filtered.values("pk")))
     if choice.lines:
         listed, missing = selectors.campaign_authorities(kinds=[], place="", lines=choice.lines)
         unmatched += missing
-        ids.update(dict.fromkeys(a.pk for a in listed))
+        parts.append(Q(pk__in=[a.pk for a in listed]))
     if choice.ids:
-        ids.update(
-            dict.fromkeys(
-                Authority.objects.filter(pk__in=choice.ids[:20000], active=True)
-                .order_by("name", "pk")
-                .values_list("pk", flat=True)
-            )
-        )
-    left_out = set(choice.exclude)
-    chosen = [pk for pk in ids if pk not in left_out]
+        parts.append(Q(pk__in=choice.ids[:20000]))
+    if not parts:
+        return Selection(query=Authority.objects.none(), unmatched=unmatched)
+    qs = Authority.objects.filter(active=True).filter(functools.reduce(operator.or_, parts))
+    if choice.exclude:
+        qs = qs.exclude(pk__in=choice.exclude[:20000])
+    by_kind = kind_counts(qs)
     return Selection(
-        ids=chosen,
+        query=qs,
         unmatched=unmatched,
-        by_kind=kind_counts(Authority.objects.filter(pk__in=chosen)) if chosen else [],
-        by_place=place_counts(Authority.objects.filter(pk__in=chosen)) if chosen else [],
-        sample=list(Authority.objects.filter(pk__in=chosen[:sample_size]).order_by("name", "pk")),
+        by_kind=by_kind,
+        by_place=place_counts(qs) if by_kind else [],
+        sample=list(qs.order_by("name", "pk")[:sample_size]) if by_kind else [],
     )
 
 
@@ -151,7 +158,7 @@ def places_starting(text: str, limit: int = 20) -> list[str]:
 
 # --- a campaign's requests ------------------------------------------------------------------------
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 
 
 def _status_filters():

@@ -120,7 +120,7 @@ def create(request):
                 selection_error = _("Choose a kind, a place or give a list of authorities.")
             else:
                 selection = campaign_selectors.resolve(form.choice(), sample_size=200)
-                if not selection.ids:
+                if not selection.count:
                     selection_error = _("No authority matches this choice.")
                 elif creating and selection.unmatched:
                     selection_error = _(
