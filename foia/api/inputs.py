@@ -150,6 +150,7 @@ class EventInput(EventFields):
 
 
 class CorrectInput(EventFields):
+    is_public = None  # published or not is chosen on the publishing page, not corrected
     occurred_on = Day(required=False)
     why = Text(max_length=2000)
 

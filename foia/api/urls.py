@@ -38,6 +38,16 @@ urlpatterns = [
         name="workspace-events",
     ),
     path(
+        "workspace/requests/<int:pk>/events/<int:event_pk>/correct/",
+        workspace.CorrectEvent.as_view(),
+        name="workspace-event-correct",
+    ),
+    path(
+        "workspace/requests/<int:pk>/events/<int:event_pk>/retract/",
+        workspace.RetractEvent.as_view(),
+        name="workspace-event-retract",
+    ),
+    path(
         "workspace/requests/<int:pk>/attachments/",
         workspace.AddAttachment.as_view(),
         name="workspace-attachments",

@@ -344,3 +344,63 @@ def test_an_outsider_cannot_see_another_organisations_webhook(
     client.force_login(outsider)
     assert client.get(f"/app/api-tokens/webhooks/{endpoint.pk}/").status_code == 404
     assert endpoint.url not in client.get("/app/api-tokens/").content.decode()
+
+
+def _sent_with_refusal(client, make_request):
+    request = make_request()
+    client.post(
+        f"/api/v1/workspace/requests/{request.pk}/send/",
+        {"sent_on": "2026-11-02", "channel": "email", "received_on": "2026-11-02"},
+        format="json",
+    )
+    refusal = client.post(
+        f"/api/v1/workspace/requests/{request.pk}/events/",
+        {
+            "kind": "refusal",
+            "occurred_on": "2026-11-10",
+            "received_on": "2026-11-11",
+            "decision_number": "01-1/2026",
+            "grounds": ["art14"],
+        },
+        format="json",
+    ).json()["event"]
+    return request, refusal
+
+
+def test_correct_a_recorded_step_through_the_transitions(
+    owner, make_token, as_token, make_request, clock
+):
+    client = as_token(make_token(owner))
+    request, refusal = _sent_with_refusal(client, make_request)
+    url = f"/api/v1/workspace/requests/{request.pk}/events/{refusal['id']}/correct/"
+    response = client.post(url, {"decision_number": "01-2/2026", "why": "mistyped"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["event"]["id"] == refusal["id"]
+    assert response.json()["event"]["decision_number"] == "01-2/2026"
+    impossible = client.post(url, {"occurred_on": "2026-10-01"}, format="json")
+    assert impossible.status_code == 400  # before the request was sent
+    assert impossible.json()["error"]["fields"]
+
+
+def test_retract_a_step_with_a_reason(owner, make_token, as_token, make_request, clock):
+    client = as_token(make_token(owner))
+    request, refusal = _sent_with_refusal(client, make_request)
+    url = f"/api/v1/workspace/requests/{request.pk}/events/{refusal['id']}/retract/"
+    assert client.post(url, {"reason": ""}, format="json").status_code == 400
+    response = client.post(url, {"reason": "Recorded twice."}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["event"]["retracted"] is True
+    detail = client.get(f"/api/v1/workspace/requests/{request.pk}/").json()
+    assert detail["status"] == RequestStatus.AWAITING_ANSWER
+
+
+def test_a_viewer_cannot_correct_and_an_outsider_gets_404(
+    owner, viewer, outsider, other_org, make_token, as_token, make_request, clock
+):
+    client = as_token(make_token(owner))
+    request, refusal = _sent_with_refusal(client, make_request)
+    url = f"/api/v1/workspace/requests/{request.pk}/events/{refusal['id']}/retract/"
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {make_token(viewer, scope=Scope.READ)}")
+    assert client.post(url, {"reason": "x"}, format="json").status_code == 403
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {make_token(outsider, organization=other_org)}")
+    assert client.post(url, {"reason": "x"}, format="json").status_code == 404

@@ -25,6 +25,7 @@ from foia.api.views.common import errors, paginated, path_id, query_id
 from foia.models import Attachment, Authority, Event, Request, RequestStatus, Topic
 from foia.public import selectors as public_selectors
 from foia.services import requests as request_services
+from foia.services.transitions import correct_event, retract_event
 from foia.workspace import access
 from foia.workspace import selectors as workspace_selectors
 
@@ -198,6 +199,57 @@ class RecordEvent(TokenView):
             **fields,
         )
         return Response(_event_result(event, request), status=201)
+
+
+class EventChange(TokenView):
+    def org_event(self, pk, event_pk) -> tuple[Request, Event]:
+        obj = self.org_request(pk, edit=True)
+        event = Event.objects.filter(pk=path_id(event_pk), request=obj).first()
+        if event is None:
+            raise Http404
+        return obj, event
+
+
+class CorrectEvent(EventChange):
+    """Correct the facts of a recorded step (a mistyped date, a wrong number): validated against
+    the rest of the timeline like a new step; the step keeps its id, the old facts are kept."""
+
+    serializer_class = WriteResult
+
+    @extend_schema(
+        operation_id="workspace_events_correct",
+        request=inputs.CorrectInput,
+        responses={200: WriteResult, **errors(400, 401, 403, 404, 429)},
+    )
+    def post(self, request, pk, event_pk):
+        obj, event = self.org_event(pk, event_pk)
+        given = inputs.CorrectInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        fields = _resolve_event_refs(obj, dict(given.validated_data))
+        fields.pop("is_public", None)
+        why = fields.pop("why", "")
+        corrected = correct_event(event=event, by=request.user, why=why, **fields)
+        return Response(_event_result(corrected, request))
+
+
+class RetractEvent(EventChange):
+    """Take back a step that never happened (it stays in the record, marked retracted)."""
+
+    serializer_class = WriteResult
+
+    @extend_schema(
+        operation_id="workspace_events_retract",
+        request=inputs.RetractInput,
+        responses={200: WriteResult, **errors(400, 401, 403, 404, 429)},
+    )
+    def post(self, request, pk, event_pk):
+        _obj, event = self.org_event(pk, event_pk)
+        given = inputs.RetractInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        retracted = retract_event(
+            event=event, by=request.user, reason=given.validated_data["reason"]
+        )
+        return Response(_event_result(retracted, request))
 
 
 class AttachmentCreated(serializers.Serializer):
