@@ -48,6 +48,11 @@ urlpatterns = [
         name="workspace-event-retract",
     ),
     path(
+        "workspace/requests/<int:pk>/messages/",
+        workspace.RequestMessages.as_view(),
+        name="workspace-messages",
+    ),
+    path(
         "workspace/requests/<int:pk>/attachments/",
         workspace.AddAttachment.as_view(),
         name="workspace-attachments",

@@ -404,3 +404,24 @@ def test_a_viewer_cannot_correct_and_an_outsider_gets_404(
     assert client.post(url, {"reason": "x"}, format="json").status_code == 403
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {make_token(outsider, organization=other_org)}")
     assert client.post(url, {"reason": "x"}, format="json").status_code == 404
+
+
+def test_incoming_messages_of_a_request(owner, make_token, as_token, make_request, outsider):
+    from foia.mail.inbound.models import InboundMessage, Source
+
+    request = make_request()
+    InboundMessage.objects.create(
+        raw=b"",
+        dedupe_key="m1",
+        source=Source.PIPE,
+        received_at=timezone.now(),
+        request=request,
+        organization=request.organization,
+        from_address="info@mup.gov.rs",
+        subject="Re: Safe City",
+        text="Odgovor u prilogu.",
+    )
+    client = as_token(make_token(owner, scope=Scope.READ))
+    body = client.get(f"/api/v1/workspace/requests/{request.pk}/messages/").json()
+    assert [m["subject"] for m in body["results"]] == ["Re: Safe City"]
+    assert body["next"] is None

@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
@@ -250,6 +250,41 @@ class RetractEvent(EventChange):
             event=event, by=request.user, reason=given.validated_data["reason"]
         )
         return Response(_event_result(retracted, request))
+
+
+class IncomingMessage(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    received_at = serializers.DateTimeField()
+    sent_at = serializers.DateTimeField(allow_null=True)
+    from_address = serializers.CharField()
+    from_name = serializers.CharField()
+    subject = serializers.CharField()
+    text = serializers.CharField()
+    kind = serializers.CharField()
+    state = serializers.CharField()
+    attachments = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_attachments(self, obj) -> list[str]:
+        return [a.original_name for a in obj.attachments.all()]
+
+
+class RequestMessages(TokenView):
+    """The e-mails that came in on this request (replies matched to it), oldest first; one
+    request's messages come in one page (``next`` and ``previous`` are null)."""
+
+    serializer_class = IncomingMessage
+
+    @extend_schema(
+        operation_id="workspace_messages_list",
+        responses={200: paginated(IncomingMessage), **errors(401, 404, 429)},
+    )
+    def get(self, request, pk):
+        from foia.mail.inbound.selectors import request_messages
+
+        obj = self.org_request(pk)
+        data = IncomingMessage(request_messages(obj), many=True).data
+        return Response({"next": None, "previous": None, "results": data})
 
 
 class AttachmentCreated(serializers.Serializer):
