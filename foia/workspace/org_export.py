@@ -44,6 +44,14 @@ class Column:
     labels: dict | None = None
 
 
+class _Translated(dict):
+    """A "labels" mapping for a column stored as an English msgid (the legal basis): each value is
+    given in the reader's language, like on every page."""
+
+    def get(self, key, default=None):
+        return _(key) if key else default
+
+
 def _cols(*specs) -> list[Column]:
     return [Column(*spec) for spec in specs]
 
@@ -104,7 +112,7 @@ def _columns(table: str) -> list[Column]:
         (_lazy("due on"), "due_on"),
         (_lazy("state"), "state", dict(DeadlineState.choices)),
         (_lazy("met on"), "met_on"),
-        (_lazy("legal basis"), "legal_basis"),
+        (_lazy("legal basis"), "legal_basis", _Translated()),
         (_lazy("counted from a presumed date"), "presumed"),
     )
 

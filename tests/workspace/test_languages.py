@@ -84,3 +84,17 @@ def test_no_english_interface_word_is_left_on_the_main_workspace_pages(
         text = visible_text(read_as(owner_client, settings, language, url))
         left = [w for w in words if re.search(rf"(?<![\w/.-]){re.escape(w)}(?![\w/.-])", text)]
         assert left == [], url
+
+
+@pytest.mark.parametrize("language", ["sr-latn", "en"])
+def test_the_organisations_export_gives_the_legal_basis_in_the_readers_language(
+    owner_client, settings, refused, org, language
+):
+    url = reverse("workspace:organization_export", args=[org.slug, "csv"]) + "?table=deadlines"
+    owner_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = owner_client.get(url)
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    basis = refused.deadlines.get(kind="appeal").legal_basis
+    assert translated(basis, language) in body
+    assert (basis in body) == (language == "en")
