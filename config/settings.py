@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "axes",
     "foia",
     "foia.notifications",
     "foia.stats",
@@ -75,11 +76,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a locked-out authentication attempt into the lockout page (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 if PRODUCTION:
     # Static files straight from gunicorn; in development runserver serves them.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -145,6 +151,21 @@ else:
     }
     CELERY_RESULT_BACKEND = f"file://{CELERY_DATA_DIR / 'results'}"
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if PRODUCTION:
+        # Shared by every worker process (run `manage.py createcachetable` once).
+        CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": "foia_cache",
+            }
+        }
+if PRODUCTION and CACHES["default"]["BACKEND"].rsplit(".", 1)[-1] in (
+    "LocMemCache",
+    "DummyCache",
+):
+    raise ImproperlyConfigured(
+        "Production refuses a per-process cache: set REDIS_URL or use the database cache."
+    )
 CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DATA_DIR / "beat-schedule")
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -292,11 +313,33 @@ LOGIN_URL = "workspace:login"
 LOGIN_REDIRECT_URL = "workspace:board"
 LOGOUT_REDIRECT_URL = None  # show registration/logged_out.html
 # Failed logins per username and address before the login is refused for the window (seconds).
-LOGIN_FAILURE_LIMIT = 5
-LOGIN_FAILURE_WINDOW = 15 * 60
+LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", 15 * 60)
+# A higher ceiling per username over all addresses (a guess spread over many addresses).
+LOGIN_FAILURE_USER_LIMIT = envint("LOGIN_FAILURE_USER_LIMIT", 30)
+# Proxies (addresses or networks) whose X-Forwarded-For is believed; nobody else's is.
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", [])
+# django-axes guards every authentication path (workspace login, /admin/, password reset,
+# invitation links); attempts live in the database, shared by all processes.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "foia.workspace.lockout.LockoutHandler"
+AXES_FAILURE_LIMIT = "foia.workspace.lockout.failure_limit"
+AXES_COOLOFF_TIME = "foia.workspace.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "foia.workspace.lockout.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 # WeasyPrint and fontTools log every step of a PDF at INFO.
 LOGGING.setdefault("loggers", {}).update(
-    {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}}
+    {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # it logs every attempt at INFO; lockouts are WARNING
+    }
 )
 
 # --- E-mail with the authorities (issue 11): see foia/mail.
@@ -352,6 +395,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "AuthorityKindEnum": "foia.models.AuthorityKind",
+        "EventKindEnum": "foia.models.EventKind",
+        "DeadlineKindEnum": "foia.models.DeadlineKind",
+        "RequestStatusEnum": "foia.models.RequestStatus",
+    },
 }
 API_PAGE_SIZE = envint("API_PAGE_SIZE", 50)
 API_MAX_PAGE_SIZE = 200
