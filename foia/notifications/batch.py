@@ -32,11 +32,14 @@ import logging
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -55,7 +58,7 @@ from foia.notifications.services import (
     OUTBOUND,
     UNREACHED,
     _backoff,
-    choose_deliveries,
+    choose_channels,
     editors_of,
     header_text,
     mail_domain,
@@ -154,28 +157,132 @@ def deliver_batch(reminder_ids: Iterable[int], *, now: dt.datetime | None = None
 # --- 2. deliveries and in-app notifications ------------------------------------------------------
 
 
+@dataclass(slots=True)
+class Item:
+    """One delivery in the batch: a light record instead of a model instance (thousands of them
+    are built and read per batch)."""
+
+    pk: int
+    reminder_id: int
+    user_id: int
+    channel: str
+    state: str
+    attempts: int = 0
+    first_attempt_at: dt.datetime | None = None
+    next_attempt_at: dt.datetime | None = None
+    last_error: str = ""
+    sent_at: dt.datetime | None = None
+    fresh: bool = False  # created by this batch
+
+
+ITEM_FIELDS = [
+    "pk",
+    "reminder_id",
+    "user_id",
+    "channel",
+    "state",
+    "attempts",
+    "first_attempt_at",
+    "next_attempt_at",
+    "last_error",
+    "sent_at",
+]
+
+
+def insert_rows(
+    model, columns: list[str], rows: list[tuple], *, returning: str = ""
+) -> list[tuple]:
+    """``INSERT … ON CONFLICT DO NOTHING [RETURNING …]`` of many rows without a model instance
+    per row (Django's bulk_create spends most of a large batch preparing each field of each
+    object). PostgreSQL gets one array per column through ``unnest`` — a handful of parameters
+    however many rows; SQLite (3.35+) multi-row VALUES within its parameter limit."""
+    if not rows:
+        return []
+    ops = connection.ops
+    table = ops.quote_name(model._meta.db_table)
+    cols = ", ".join(ops.quote_name(c) for c in columns)
+    tail = " ON CONFLICT DO NOTHING" + (f" RETURNING {returning}" if returning else "")
+    out: list[tuple] = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            fields = [model._meta.get_field(c.removesuffix("_id")) for c in columns]
+            types = [_array_type(f, c) for f, c in zip(fields, columns, strict=True)]
+            arrays = ", ".join(f"%s::{t}[]" for t in types)
+            for chunk in _chunks(rows, 20000):
+                sql = f"INSERT INTO {table} ({cols}) SELECT * FROM unnest({arrays}){tail}"
+                cursor.execute(sql, [list(col) for col in zip(*chunk, strict=True)])
+                if returning:
+                    out += cursor.fetchall()
+            return out
+        mark = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        for chunk in _chunks(rows, max(1, 999 // len(columns))):
+            sql = f"INSERT INTO {table} ({cols}) VALUES {', '.join([mark] * len(chunk))}{tail}"
+            cursor.execute(sql, [value for row in chunk for value in row])
+            if returning:
+                out += cursor.fetchall()
+    return out
+
+
+def _array_type(field, column: str) -> str:
+    if field.is_relation:
+        field = field.target_field
+    internal = field.get_internal_type()
+    return {
+        "AutoField": "integer",
+        "BigAutoField": "bigint",
+        "IntegerField": "integer",
+        "BigIntegerField": "bigint",
+        "PositiveSmallIntegerField": "smallint",
+        "SmallIntegerField": "smallint",
+        "DateTimeField": "timestamptz",
+    }.get(internal, "text")
+
+
 class Renderer:
-    """Titles, step texts and in-app bodies, computed once per (what they depend on, language)."""
+    """Titles, step texts, in-app bodies and links, computed once per (what they depend on,
+    language): a campaign's thousands of deadlines share a handful of kinds, days and states."""
 
     def __init__(self, now: dt.datetime):
         self.now = now
         self.today = timezone.localdate(now)
         self.inapp = get_template("notifications/inapp.txt")
         self.steps: dict[tuple, object] = {}
+        self.no_appeal: dict[int, bool] = {}
+        self.keys: dict[int, tuple] = {}
+        self.labels: dict[tuple, str] = {}
+        # The request page's address: reversed once, then filled in for each request.
+        self.url_pattern = request_url_pattern()
+
+    def authority_no_appeal(self, authority) -> bool:
+        if authority.pk not in self.no_appeal:
+            self.no_appeal[authority.pk] = authority.no_appeal
+        return self.no_appeal[authority.pk]
 
     def step(self, deadline, language: str):
-        key = (
-            deadline.kind,
-            deadline.due_on,
-            deadline.state,
-            deadline.met_on,
-            deadline.request.authority.no_appeal,
-            language,
-        )
+        no_appeal = self.authority_no_appeal(deadline.request.authority)
+        key = (deadline.kind, deadline.due_on, deadline.state, deadline.met_on, no_appeal, language)
         if key not in self.steps:
             with translation.override(language):
-                self.steps[key] = next_step(deadline, today=self.today)
+                self.steps[key] = next_step(deadline, today=self.today, no_appeal=no_appeal)
         return self.steps[key]
+
+    def url(self, request) -> str:
+        return self.url_pattern.replace(URL_SENTINEL, str(request.pk))
+
+    def group_key(self, reminder: Reminder) -> tuple:
+        if reminder.pk not in self.keys:
+            deadline = reminder.deadline
+            campaign = deadline.request.campaign
+            self.keys[reminder.pk] = (
+                campaign is None,  # campaigns first, then the requests outside any
+                campaign.title if campaign else "",
+                campaign.pk if campaign else 0,
+                deadline.due_on,
+                deadline.kind,
+                deadline.state,
+                self.authority_no_appeal(deadline.request.authority),  # another legal step
+            )
+        return self.keys[reminder.pk]
 
     def context(self, reminder: Reminder, language: str) -> dict:
         deadline = reminder.deadline
@@ -190,9 +297,29 @@ class Renderer:
             "due_at": deadline.due_at,
             "missed": deadline.due_on < self.today,
             "step": self.step(deadline, language),
-            "url": request_url(request),
+            "url": self.url(request),
             "late": reminder.late,
+            "clock": self.kind_label(deadline.kind, language),
         }
+
+    def kind_label(self, kind: str, language: str) -> str:
+        key = (kind, language)
+        if key not in self.labels:
+            with translation.override(language):
+                self.labels[key] = str(DeadlineKind(kind).label)
+        return self.labels[key]
+
+
+URL_SENTINEL = "987654321"
+
+
+def request_url_pattern() -> str:
+    """services.request_url for a sentinel request id (replaced by each request's id)."""
+
+    class _Stub:
+        pk = int(URL_SENTINEL)
+
+    return request_url(_Stub())
 
 
 def _load(claimed: list[int]) -> list[Reminder]:
@@ -204,15 +331,16 @@ def _load(claimed: list[int]) -> list[Reminder]:
     return reminders
 
 
-def _deliveries_of(ids: list[int]) -> dict[int, list[Delivery]]:
-    found: dict[int, list[Delivery]] = defaultdict(list)
+def _items_of(ids: list[int]) -> dict[int, list[Item]]:
+    found: dict[int, list[Item]] = defaultdict(list)
     for chunk in _chunks(ids, WRITE_BATCH):
-        for d in Delivery.objects.filter(reminder_id__in=chunk).select_related("user"):
-            found[d.reminder_id].append(d)
+        for row in Delivery.objects.filter(reminder_id__in=chunk).values_list(*ITEM_FIELDS):
+            item = Item(*row)
+            found[item.reminder_id].append(item)
     return found
 
 
-def _needs_choice(existing: list[Delivery]) -> bool:
+def _needs_choice(existing: list[Item]) -> bool:
     """The single path's rule (services._ensure_deliveries): choose recipients when there are no
     deliveries yet, only digest items carried ahead, or nobody reachable last time."""
     ahead = all(d.channel == Channel.DIGEST and d.state == DeliveryState.SENT for d in existing)
@@ -232,15 +360,15 @@ def _deliver_claimed(claimed: list[int], *, token: str, now: dt.datetime) -> Cou
         live = [r for r in reminders if wants_reminders(r.deadline)]
         if not live:
             return outcomes
-        deliveries = _ensure_deliveries(live)
-        langs = _languages(deliveries, live)
-        _notify_in_app(live, deliveries, langs, renderer, now=now)
+        items, users = _ensure_items(live, now=now)
+        langs = {pk: language for pk, (_mode, language) in user_prefs(users.values(), "").items()}
+        _notify_in_app(live, items, langs, renderer, now=now)
         emit_webhooks(live)
 
     # 3. e-mail: one message per person, one SMTP connection for the batch.
-    emails: dict[int, list[Delivery]] = defaultdict(list)
+    emails: dict[int, list[Item]] = defaultdict(list)
     for reminder in live:
-        for d in deliveries[reminder.pk]:
+        for d in items[reminder.pk]:
             if (
                 d.channel == Channel.EMAIL
                 and d.state == DeliveryState.PENDING
@@ -255,8 +383,16 @@ def _deliver_claimed(claimed: list[int], *, token: str, now: dt.datetime) -> Cou
         except Exception as exc:  # the server is down: every message waits for its retry
             log.warning("reminder batch: SMTP connection failed (%s)", exc)
         try:
-            for user_id, items in emails.items():
-                _send_person(items, by_pk, langs[user_id], renderer, mail_connection, now=now)
+            for user_id, person_items in emails.items():
+                _send_person(
+                    person_items,
+                    users[user_id],
+                    by_pk,
+                    langs[user_id],
+                    renderer,
+                    mail_connection,
+                    now=now,
+                )
         finally:
             try:
                 mail_connection.close()
@@ -265,57 +401,75 @@ def _deliver_claimed(claimed: list[int], *, token: str, now: dt.datetime) -> Cou
 
     # 4. final states, in a few bulk updates under the claim token.
     with transaction.atomic():
-        outcomes.update(_finish(live, deliveries, mine, now=now))
+        outcomes.update(_finish(live, items, mine, now=now))
     return outcomes
 
 
-def _ensure_deliveries(live: list[Reminder]) -> dict[int, list[Delivery]]:
+def _ensure_items(live: list[Reminder], *, now) -> tuple[dict[int, list[Item]], dict]:
+    """The batch's deliveries (created on the first claim, as in the single path) and their
+    users. In-app rows are created already delivered: their notifications are inserted in the
+    same transaction."""
     ids = [r.pk for r in live]
-    deliveries = _deliveries_of(ids)
-    todo = [r for r in live if _needs_choice(deliveries.get(r.pk, []))]
-    if not todo:
-        return deliveries
-    editors = editors_of({r.deadline.request.organization_id for r in todo})
-    users = {u.pk: u for members in editors.values() for u in members}
-    prefs_by_kind: dict[str, dict] = {}
-    rows: list[Delivery] = []
-    for reminder in todo:
-        kind = reminder.deadline.kind
-        if kind not in prefs_by_kind:
-            prefs_by_kind[kind] = user_prefs(users.values(), kind)
-        rows += choose_deliveries(
-            reminder, editors[reminder.deadline.request.organization_id], prefs_by_kind[kind]
+    items = _items_of(ids)
+    todo = [r for r in live if _needs_choice(items.get(r.pk, []))]
+    users = {}
+    if todo:
+        editors = editors_of({r.deadline.request.organization_id for r in todo})
+        users = {u.pk: u for members in editors.values() for u in members}
+        prefs_by_kind: dict[str, dict] = {}
+        chosen: dict[tuple, list[tuple[int, str]]] = {}
+        rows = []
+        for reminder in todo:
+            kind = reminder.deadline.kind
+            request = reminder.deadline.request
+            key = (request.organization_id, request.assignee_id, kind)
+            if key not in chosen:  # the same for every request of the organisation alike
+                if kind not in prefs_by_kind:
+                    prefs_by_kind[kind] = user_prefs(users.values(), kind)
+                chosen[key] = [
+                    (user.pk, channel)
+                    for user, channel in choose_channels(
+                        request, editors[request.organization_id], prefs_by_kind[kind]
+                    )
+                ]
+            rows += [(reminder.pk, user, channel) for user, channel in chosen[key]]
+        at = connection.ops.adapt_datetimefield_value(now)
+        created = insert_rows(
+            Delivery,
+            ["reminder_id", "user_id", "channel", "state", "attempts", "sent_at", "last_error"],
+            [
+                (
+                    r,
+                    u,
+                    c,
+                    *((DeliveryState.SENT, 1, at) if c == Channel.INAPP else ("pending", 0, None)),
+                    "",
+                )
+                for r, u, c in rows
+            ],
+            returning="id, reminder_id, user_id, channel, state, attempts",
         )
-    fresh = [r for r in todo if not deliveries.get(r.pk)]
-    if len(fresh) == len(todo):
-        # None existed and the claim keeps others away: a plain insert returns the rows with
-        # their keys; the unique constraint still guards if that assumption is ever broken.
-        try:
-            with transaction.atomic():
-                created = Delivery.objects.bulk_create(rows, batch_size=WRITE_BATCH)
-            if all(d.pk for d in created):
-                for d in created:
-                    deliveries[d.reminder_id].append(d)
-                return deliveries
-        except IntegrityError:
-            pass
-    Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=WRITE_BATCH)
-    return _deliveries_of(ids)
+        if len(created) != len(rows):  # someone else's rows were there: read them all back
+            items = _items_of(ids)
+        else:
+            for row in created:
+                item = Item(*row, fresh=True)
+                items[item.reminder_id].append(item)
+    missing = {d.user_id for group in items.values() for d in group} - set(users)
+    if missing:
+        users.update({u.pk: u for u in get_user_model().objects.filter(pk__in=missing)})
+    return items, users
 
 
-def _languages(deliveries: dict[int, list[Delivery]], live: list[Reminder]) -> dict[int, str]:
-    users = {d.user_id: d.user for group in deliveries.values() for d in group}
-    prefs = user_prefs(users.values(), "")
-    return {pk: language for pk, (_mode, language) in prefs.items()}
-
-
-def _notify_in_app(live, deliveries, langs, renderer: Renderer, *, now) -> None:
-    """In-app notifications with their deliveries, in one transaction: exactly once."""
-    rows, done = [], []
+def _notify_in_app(live, items, langs, renderer: Renderer, *, now) -> None:
+    """In-app notifications for the in-app deliveries created in this transaction (inserted
+    delivered): exactly once, under the (reminder, user) unique constraint as well."""
+    rows = []
     bodies: dict[tuple[int, str], tuple[str, str, str]] = {}
+    at = connection.ops.adapt_datetimefield_value(now)
     for reminder in live:
-        for d in deliveries[reminder.pk]:
-            if d.channel != Channel.INAPP or d.state != DeliveryState.PENDING:
+        for d in items[reminder.pk]:
+            if d.channel != Channel.INAPP or not d.fresh:
                 continue
             language = langs[d.user_id]
             key = (reminder.pk, language)
@@ -328,16 +482,10 @@ def _notify_in_app(live, deliveries, langs, renderer: Renderer, *, now) -> None:
                         ctx["url"],
                     )
             title, body, url = bodies[key]
-            rows.append(
-                Notification(user_id=d.user_id, reminder=reminder, title=title, body=body, url=url)
-            )
-            d.state, d.sent_at = DeliveryState.SENT, now
-            done.append(d.pk)
-    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=WRITE_BATCH)
-    for chunk in _chunks(done, WRITE_BATCH):
-        Delivery.objects.filter(pk__in=chunk).update(
-            state=DeliveryState.SENT, sent_at=now, attempts=F("attempts") + 1
-        )
+            rows.append((d.user_id, reminder.pk, title, body, url, at))
+    insert_rows(
+        Notification, ["user_id", "reminder_id", "title", "body", "url", "created_at"], rows
+    )
 
 
 def emit_webhooks(live: list[Reminder]) -> None:
@@ -380,8 +528,7 @@ def emit_for(reminder: Reminder, emit) -> None:
 # --- 3. one message per person -------------------------------------------------------------------
 
 
-def _send_person(items, by_pk, language, renderer, mail_connection, *, now) -> None:
-    user = items[0].user
+def _send_person(items, user, by_pk, language, renderer, mail_connection, *, now) -> None:
     reminders = [by_pk[d.reminder_id] for d in items]
     for d in items:
         d.first_attempt_at = d.first_attempt_at or now
@@ -394,36 +541,31 @@ def _send_person(items, by_pk, language, renderer, mail_connection, *, now) -> N
         give_up = now - min(d.first_attempt_at for d in items) >= dt.timedelta(
             hours=settings.REMINDER_RETRY_WINDOW_HOURS
         )
-        error = f"{type(exc).__name__}: {exc}"
-        for d in items:
-            d.state = DeliveryState.FAILED if give_up else DeliveryState.PENDING
-            d.next_attempt_at = None if give_up else now + _backoff(d.attempts)
-            d.last_error = error
+        values = {
+            "state": DeliveryState.FAILED if give_up else DeliveryState.PENDING,
+            "last_error": f"{type(exc).__name__}: {exc}",
+        }
         log.warning("reminder batch: message to user %s failed (%s)", user.pk, exc)
     else:
-        for d in items:
-            d.state, d.sent_at, d.next_attempt_at, d.last_error = DeliveryState.SENT, now, None, ""
-    # The outcome of this person's message, committed right after the server answered.
+        values = {"state": DeliveryState.SENT, "sent_at": now, "last_error": ""}
+    # One attempt count for the whole message: retries keep the items of a person together.
+    attempts = max(d.attempts for d in items)
+    if values["state"] == DeliveryState.PENDING:
+        values["next_attempt_at"] = now + _backoff(attempts)
+    else:
+        values["next_attempt_at"] = None
+    for d in items:
+        for name, value in values.items():
+            setattr(d, name, value)
+    # The outcome of this person's message, committed right after the server answered: plain
+    # UPDATEs by primary key (bulk_update's CASE per row costs seconds for thousands of rows).
     with transaction.atomic():
-        Delivery.objects.bulk_update(
-            items,
-            ["state", "sent_at", "attempts", "first_attempt_at", "next_attempt_at", "last_error"],
-            batch_size=WRITE_BATCH,
-        )
-
-
-def _group_key(reminder: Reminder):
-    deadline = reminder.deadline
-    campaign = deadline.request.campaign
-    return (
-        campaign is None,  # campaigns first, then the requests outside any
-        campaign.title if campaign else "",
-        campaign.pk if campaign else 0,
-        deadline.due_on,
-        deadline.kind,
-        deadline.state,
-        deadline.request.authority.no_appeal,  # the legal step differs for no-appeal bodies
-    )
+        for chunk in _chunks([d.pk for d in items], WRITE_BATCH):
+            Delivery.objects.filter(pk__in=chunk).update(
+                attempts=F("attempts") + 1,
+                first_attempt_at=Coalesce("first_attempt_at", Value(now)),
+                **values,
+            )
 
 
 def render_batch_email(
@@ -438,10 +580,10 @@ def render_batch_email(
         return render_reminder_email(reminders[0], user, language, now=renderer.now)
     with translation.override(language):
         groups = []
-        ordered = sorted(reminders, key=lambda r: (_group_key(r), r.deadline.request_id))
+        ordered = sorted(reminders, key=lambda r: (renderer.group_key(r), r.deadline.request_id))
         current = None
         for reminder in ordered:
-            key = _group_key(reminder)
+            key = renderer.group_key(reminder)
             if current is None or current["key"] != key:
                 deadline = reminder.deadline
                 ctx = renderer.context(reminder, language)
@@ -465,7 +607,7 @@ def render_batch_email(
                     {
                         "subject": request.subject,
                         "authority": request.authority.short_name or request.authority.name,
-                        "url": request_url(request),
+                        "url": renderer.url(request),
                         "late": reminder.late,
                     }
                 )

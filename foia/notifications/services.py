@@ -183,10 +183,13 @@ def plan_requests(requests, *, now: dt.datetime | None = None) -> None:
                 change(reminder, state=ReminderState.CANCELLED)
     if to_create:
         Reminder.objects.bulk_create(to_create, ignore_conflicts=True, batch_size=BATCH)
-    if to_update:
-        Reminder.objects.bulk_update(
-            list(to_update.values()), ["state", "send_at"], batch_size=BATCH
-        )
+    # Plain UPDATEs grouped by their new values (bulk_update's CASE per row is slow at scale).
+    by_values: dict[tuple, list[int]] = {}
+    for reminder in to_update.values():
+        by_values.setdefault((reminder.state, reminder.send_at), []).append(reminder.pk)
+    for (state, when), ids in by_values.items():
+        for chunk in _chunks(ids):
+            Reminder.objects.filter(pk__in=chunk).update(state=state, send_at=when)
 
 
 def replan_organization(organization_id: int, *, now: dt.datetime | None = None) -> int:
@@ -379,30 +382,37 @@ OUTBOUND = (Channel.EMAIL, Channel.DIGEST)
 UNREACHED = "No owner or editor receives this reminder by e-mail or in a digest."
 
 
-def delivery_rows(reminder: Reminder, users: list, prefs: dict) -> list[Delivery]:
-    """The deliveries a reminder makes to ``users`` given their (mode, language) preferences."""
+def channels_for(users: list, prefs: dict) -> list[tuple]:
+    """(user, channel) pairs for ``users`` given their (mode, language) preferences."""
     rows = []
     for user in users:
         mode, _language = prefs[user.pk]
         if mode == Mode.OFF:
             continue
-        rows.append(Delivery(reminder=reminder, user=user, channel=Channel.INAPP))
+        rows.append((user, Channel.INAPP))
         if mode == Mode.DIGEST:
-            rows.append(Delivery(reminder=reminder, user=user, channel=Channel.DIGEST))
+            rows.append((user, Channel.DIGEST))
         elif user.email:
-            rows.append(Delivery(reminder=reminder, user=user, channel=Channel.EMAIL))
+            rows.append((user, Channel.EMAIL))
+    return rows
+
+
+def choose_channels(request: Request, editors: list, prefs: dict) -> list[tuple]:
+    """Who gets a reminder about ``request`` and how: the recipients' channels; when none of them
+    leaves the app (the assignee switched this kind off or has no e-mail address), the
+    organisation's other owners and editors as well."""
+    primary = recipients(request, editors)
+    rows = channels_for(primary, prefs)
+    if not any(channel in OUTBOUND for _user, channel in rows):
+        rows += channels_for([u for u in editors if u not in primary], prefs)
     return rows
 
 
 def choose_deliveries(reminder: Reminder, editors: list, prefs: dict) -> list[Delivery]:
-    """The recipients' deliveries; when none of them leaves the app (the assignee switched this
-    kind off or has no e-mail address), the organisation's other owners and editors as well."""
-    primary = recipients(reminder.deadline.request, editors)
-    rows = delivery_rows(reminder, primary, prefs)
-    if not any(d.channel in OUTBOUND for d in rows):
-        others = [u for u in editors if u not in primary]
-        rows += delivery_rows(reminder, others, prefs)
-    return rows
+    return [
+        Delivery(reminder=reminder, user=user, channel=channel)
+        for user, channel in choose_channels(reminder.deadline.request, editors, prefs)
+    ]
 
 
 def _ensure_deliveries(reminder: Reminder) -> tuple[list[Delivery], dict]:
@@ -467,7 +477,7 @@ def reminder_title(ctx: dict) -> str:
         template = _("Due %(due)s: %(clock)s — %(subject)s (%(authority)s)")
     return template % {
         "due": ctx["due"],
-        "clock": deadline.get_kind_display(),
+        "clock": ctx.get("clock") or deadline.get_kind_display(),
         "subject": request.subject,
         "authority": request.authority.short_name or request.authority.name,
     }
