@@ -436,3 +436,33 @@ def test_only_editors_of_the_organisation_publish_a_campaign(
     assert viewer_client.post(url, {"is_public": "on", "visibility": "public"}).status_code == 403
     assert outsider_client.get(url).status_code == 404
     assert not tracked.requests.filter(visibility=Visibility.PUBLIC).exists()
+
+
+def test_the_worker_task_builds_the_campaign_and_a_rerun_creates_nothing(owner, org, monkeypatch):
+    from foia.tasks import campaign_build_task
+
+    monkeypatch.setattr(service, "INLINE_MAX", 0)
+    monkeypatch.setattr(campaign_build_task, "delay", lambda pk: None)
+    campaign, _created = start(org, owner, bodies(7))
+    assert campaign_build_task(campaign.pk) == 7
+    assert campaign_build_task(campaign.pk) == 7
+    assert campaign.requests.count() == 7
+
+
+def test_the_worker_task_marks_the_campaign_failed_when_it_gives_up(owner, org, monkeypatch):
+    from foia.tasks import campaign_build_task
+
+    monkeypatch.setattr(service, "INLINE_MAX", 0)
+    monkeypatch.setattr(campaign_build_task, "delay", lambda pk: None)
+    campaign, _created = start(org, owner, bodies(2))
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(service, "campaign_build", broken)
+    monkeypatch.setattr(campaign_build_task, "max_retries", 0)
+    with pytest.raises(RuntimeError):
+        campaign_build_task(campaign.pk)
+    campaign.refresh_from_db()
+    assert campaign.build_state == CampaignBuild.FAILED
+    assert campaign.build_error == "database went away"
