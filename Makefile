@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format migrate seed bench bench-reminders bench-campaign messages clean browser dovecot bench-mail
+.PHONY: install run test lint format migrate seed bench bench-api bench-reminders bench-campaign messages clean browser dovecot bench-mail
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ format: install
 ## Benchmarks (PostgreSQL; see README). BENCH_ARGS="--requests 100000" for a quick public run.
 bench: install
 	$(BIN)/python scripts/bench_public.py $(BENCH_ARGS)
+
+## The API next to the HTML pages it mirrors (reuses bench_public's generator; own database).
+bench-api: install
+	$(BIN)/python scripts/bench_api.py --db foia_api_bench $(BENCH_ARGS)
 
 bench-reminders: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/foia_reminder_bench} \
