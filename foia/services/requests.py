@@ -9,7 +9,7 @@ event and to note the change in the request's history.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -37,7 +37,7 @@ from foia.services import fanout
 from foia.services.audit import audit, diff
 from foia.services.transitions import record_event
 from foia.services.uploads import check_upload
-from foia.workspace.models import AuditAction, AuditEntry
+from foia.workspace.models import AuditAction
 
 # --- requests --------------------------------------------------------------------------------------
 
@@ -367,66 +367,7 @@ def request_mark_received(
 # --- campaigns -------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def campaign_create(
-    *,
-    organization: Organization,
-    user: AbstractBaseUser,
-    title: str,
-    authorities: Sequence[Authority],
-    request_fields: dict[str, Any],
-    description: str = "",
-    is_public: bool = False,
-) -> Campaign:
-    """One question to many bodies: a campaign and one draft request per authority."""
-    if not authorities:
-        raise ValidationError({"authorities": [_("Choose at least one authority.")]})
-    # Each request gets its own authority; everything else is shared.
-    unknown = (set(request_fields) - set(EDITABLE_FIELDS)) | ({"authority"} & set(request_fields))
-    if unknown:
-        raise TypeError(f"campaign_create() got unexpected fields: {sorted(unknown)}")
-    _check_assignee(organization.pk, request_fields.get("assignee"))
-    campaign = Campaign.objects.create(
-        organization=organization,
-        title=title,
-        description=description,
-        is_public=is_public,
-        created_by=user,
-    )
-    seen: set[int] = set()
-    unique = [a for a in authorities if not (a.pk in seen or seen.add(a.pk))]
-    requests = [
-        Request(
-            organization=organization,
-            created_by=user,
-            authority=authority,
-            campaign=campaign,
-            **request_fields,
-        )
-        for authority in unique
-    ]
-    for request in requests[:1]:
-        request.full_clean(exclude=["authority", "campaign", "organization"])
-    requests = Request.objects.bulk_create(requests)
-    AuditEntry.objects.bulk_create(
-        AuditEntry(
-            organization=organization,
-            actor=user,
-            action=AuditAction.REQUEST_CREATED,
-            request=request,
-            campaign=campaign,
-            note=request.authority.name,
-        )
-        for request in requests
-    )
-    audit(
-        organization_id=organization.pk,
-        actor=user,
-        action=AuditAction.CAMPAIGN_CREATED,
-        campaign=campaign,
-        note=_("%(n)d requests") % {"n": len(requests)},
-    )
-    return campaign
+# A campaign and its drafts are created by foia.services.campaigns (in batches, on the worker).
 
 
 def campaign_mark_sent(
