@@ -80,3 +80,12 @@ def search_query(data) -> str:
     if any(unicodedata.category(ch) == "Cc" for ch in query):
         return ""
     return query[:SEARCH_MAX_LENGTH]
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def is_token(value: str) -> bool:
+    """Whether ``value`` can be one of our URL tokens (``secrets.token_urlsafe``); anything else
+    (NUL bytes, 10 kB, "²") is answered without a database query."""
+    return bool(_TOKEN.fullmatch(value or ""))

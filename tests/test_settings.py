@@ -90,3 +90,24 @@ def test_with_nothing_configured_the_database_is_sqlite_under_var():
         timeout=120,
     )
     assert result.stdout.strip().endswith("var/foia.sqlite3"), result.stderr
+
+
+def test_production_without_redis_uses_the_shared_database_cache():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
+        DJANGO_ENV="production",
+        SECRET_KEY=GOOD_SECRET,
+        ALLOWED_HOSTS="foi.example.org",
+        REDIS_URL="",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "django.core.cache.backends.db.DatabaseCache"
+
+
+def test_every_authentication_path_goes_through_axes():
+    from django.conf import settings
+
+    assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
+    assert settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from foia.models import Membership
+from foia.params import is_token
 from foia.services import organizations as services
-from foia.workspace import access
+from foia.workspace import access, lockout
 from foia.workspace.forms.fields import add_service_errors
 from foia.workspace.forms.organization import (
     AcceptWithNewAccountForm,
@@ -151,11 +152,19 @@ def invitation_action(request, slug: str, invitation_pk: int):
     return redirect("workspace:organization", slug=organization.slug)
 
 
+INVITATION_KEY = "invitation-link"
+
+
 def accept(request, token: str):
     """The link in the invitation e-mail. A logged-in person joins with their account; anyone else
     makes an account for the invited address (or logs in first and comes back)."""
-    invitation = services.invitation_for_token(token)
+    # A link is one more way to guess a secret: wrong tokens count as failed attempts from the
+    # address (django-axes, as logins do), and the guessing stops at the limit.
+    if not lockout.is_allowed(request, INVITATION_KEY):
+        return render(request, "registration/locked_out.html", status=429)
+    invitation = services.invitation_for_token(token) if is_token(token) else None
     if invitation is None:
+        lockout.note_attempt(request, INVITATION_KEY)
         return render(request, "workspace/invitation_invalid.html", status=404)
     already = (
         request.user.is_authenticated
