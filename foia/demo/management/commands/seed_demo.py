@@ -112,6 +112,10 @@ class Seeder:
         from foia.demo.mail_out import seed_outgoing_mail
 
         self.mail_added = seed_outgoing_mail(self.org, self.editor)
+        # Replies, a bounce and a message for the review queue, through the receiving path.
+        from foia.demo.mail_in import seed_incoming_mail
+
+        self.mail_received = seed_incoming_mail(self.org, self.editor)
 
     # --- reference data ----------------------------------------------------------------------
 
