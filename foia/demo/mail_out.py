@@ -68,6 +68,7 @@ def seed_outgoing_mail(org: Organization, user) -> int:
             state=MessageState.SENT,
             attempts=1,
             accepted_at=accepted,
+            recorded=True,
             event=event,
             created_by=user,
         )

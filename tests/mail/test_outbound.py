@@ -490,3 +490,50 @@ def test_a_bounce_marks_the_message_undelivered_and_tells_the_assignee_once(
     (note,) = Notification.objects.all()
     assert note.user == colleague
     assert "550 5.1.1 User unknown" in note.body
+
+
+def test_a_database_failure_after_acceptance_records_the_step_later_without_sending_again(
+    make_request, owner, smtp_settings, travel, monkeypatch
+):
+    from django.db import OperationalError
+
+    request = make_request()
+    message = queue_request(request, owner)
+    real = services.record_event
+
+    def broken(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "record_event", broken)
+    with pytest.raises(OperationalError):
+        services.deliver(message.pk)  # the task retries on DatabaseError
+    message.refresh_from_db()
+    assert message.state == MessageState.SENT and not message.recorded
+    assert message.accepted_at is not None
+    assert not request.events.exists()
+
+    monkeypatch.setattr(services, "record_event", real)
+    travel.shift(dt.timedelta(minutes=2))
+    assert services.sweep(dispatch=False) == [message.pk]
+    assert services.deliver(message.pk) == "sent"
+    message.refresh_from_db()
+    assert message.recorded and message.event.occurred_at == message.accepted_at
+    assert services.deliver(message.pk) == "skipped"
+    assert len(smtp_settings.messages) == 1
+    assert request.events.count() == 1
+
+
+def test_a_message_that_cannot_be_composed_fails_with_its_reason(
+    make_request, owner, smtp_settings, travel, monkeypatch
+):
+    message = queue_request(make_request(), owner)
+
+    def broken(message):
+        raise ValueError("the PDF renderer crashed")
+
+    monkeypatch.setattr(services, "compose", broken)
+    assert services.deliver(message.pk) == "failed"
+    message.refresh_from_db()
+    assert message.state == MessageState.FAILED
+    assert "the PDF renderer crashed" in message.last_error
+    assert smtp_settings.messages == []

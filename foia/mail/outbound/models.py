@@ -80,6 +80,8 @@ class OutgoingMessage(models.Model):
     # A worker holds the message until then; a killed worker's claim is taken over after it.
     claimed_until = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted by the mail server at"), null=True, blank=True)
+    # The timeline step of an accepted message has been written (or refused, see last_error).
+    recorded = models.BooleanField(default=False)
     raw = models.BinaryField(_("raw message"), null=True, blank=True, editable=False)
     raw_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     # The timeline event the accepted message records (kind and fields for record_event), checked

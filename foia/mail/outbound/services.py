@@ -422,6 +422,12 @@ def deliver(message_id: int, *, now: dt.datetime | None = None) -> str:
     """Send one message if it is ours to send. Returns "sent", "retrying", "failed" or "skipped"."""
     now = now or timezone.now()
     if not claim(message_id, now=now):
+        # Sent, but its timeline step not written yet (the database failed right after the
+        # server accepted it): finish that, never send again.
+        if OutgoingMessage.objects.filter(
+            pk=message_id, state=MessageState.SENT, recorded=False
+        ).exists():
+            return record_accepted(message_id)
         return "skipped"
     message = OutgoingMessage.objects.select_related("request__organization").get(pk=message_id)
     raw = bytes(message.raw) if message.raw else b""
@@ -435,7 +441,22 @@ def deliver(message_id: int, *, now: dt.datetime | None = None) -> str:
     except (smtplib.SMTPException, OSError, TemporaryFailure) as exc:
         permanent, reason = _describe(exc)
         return _failed(message, reason, permanent=permanent, now=timezone.now())
-    return _accepted(message, accepted_at=timezone.now())
+    except Exception as exc:  # noqa: BLE001 — a message that cannot be built must not stay claimed
+        log.exception("mail %s could not be composed", message.pk)
+        reason = _("the message could not be composed: %(error)s") % {"error": exc}
+        return _failed(message, reason, permanent=True, now=timezone.now())
+    accepted_at = timezone.now()
+    # The server took it. Say so first, in one statement of its own: the shorter the time between
+    # the server's "250 OK" and this commit, the smaller the window for a second sending.
+    OutgoingMessage.objects.filter(pk=message.pk, state=MessageState.SENDING).update(
+        state=MessageState.SENT,
+        accepted_at=accepted_at,
+        next_attempt_at=None,
+        claimed_until=None,
+        last_error="",
+        updated_at=accepted_at,
+    )
+    return record_accepted(message.pk)
 
 
 def _failed(message: OutgoingMessage, reason: str, *, permanent: bool, now: dt.datetime) -> str:
@@ -452,8 +473,17 @@ def _failed(message: OutgoingMessage, reason: str, *, permanent: bool, now: dt.d
 
 
 @transaction.atomic
-def _accepted(message: OutgoingMessage, *, accepted_at: dt.datetime) -> str:
-    """The server took it: mark it sent and record the legal step with the acceptance time."""
+def record_accepted(message_id: int) -> str:
+    """Write the timeline step of an accepted message, once: the SENT event (or appeal filed,
+    urgency) with the server's acceptance time. Safe to call again: a recorded message is left."""
+    message = (
+        OutgoingMessage.objects.select_for_update()
+        .filter(pk=message_id, state=MessageState.SENT, recorded=False)
+        .first()
+    )
+    if message is None:
+        return "sent"
+    accepted_at = message.accepted_at
     event = None
     note = ""
     values = dict(message.event_values or {})
@@ -464,15 +494,16 @@ def _accepted(message: OutgoingMessage, *, accepted_at: dt.datetime) -> str:
                 pk=values["related_event"]
             ).first()
         try:
-            event = record_event(
-                request=message.request,
-                kind=kind,
-                occurred_on=timezone.localdate(accepted_at),
-                occurred_at=accepted_at,
-                channel=Channel.EMAIL,
-                recorded_by=message.created_by,
-                **values,
-            )
+            with transaction.atomic():
+                event = record_event(
+                    request=message.request,
+                    kind=kind,
+                    occurred_on=timezone.localdate(accepted_at),
+                    occurred_at=accepted_at,
+                    channel=Channel.EMAIL,
+                    recorded_by=message.created_by,
+                    **values,
+                )
         except ValidationError as exc:
             # The message did go; the timeline refused the step (someone recorded it by hand in
             # the meantime). Keep the proof and say why no event was added.
@@ -480,15 +511,9 @@ def _accepted(message: OutgoingMessage, *, accepted_at: dt.datetime) -> str:
                 "reason": " ".join(exc.messages)
             }
     OutgoingMessage.objects.filter(pk=message.pk).update(
-        state=MessageState.SENT,
-        accepted_at=accepted_at,
-        event=event,
-        last_error=one_line(note, limit=500),
-        next_attempt_at=None,
-        claimed_until=None,
-        updated_at=accepted_at,
+        recorded=True, event=event, last_error=one_line(note, limit=500)
     )
-    if event is not None and message.attachments.exists():
+    if event is not None:
         Attachment.objects.filter(
             pk__in=message.attachments.values("pk"), event__isnull=True
         ).update(event=event)
@@ -681,6 +706,12 @@ def sweep(*, now: dt.datetime | None = None, dispatch: bool = True) -> list[int]
         | Q(state=MessageState.SENDING, claimed_until__lt=now)
     )
     rows = list(due.values_list("pk", "campaign_id")[:1000])
+    # Accepted by the server but their timeline step not written (the database failed just then).
+    unrecorded = list(
+        OutgoingMessage.objects.filter(
+            state=MessageState.SENT, recorded=False, accepted_at__lte=grace
+        ).values_list("pk", flat=True)[:1000]
+    )
     if dispatch:
         from foia.mail.outbound.tasks import send_campaign_task, send_message_task
 
@@ -689,7 +720,9 @@ def sweep(*, now: dt.datetime | None = None, dispatch: bool = True) -> list[int]
         for pk, campaign_id in rows:
             if not campaign_id:
                 send_message_task.delay(pk)
-    return [pk for pk, _c in rows]
+        for pk in unrecorded:
+            send_message_task.delay(pk)
+    return [pk for pk, _c in rows] + unrecorded
 
 
 @transaction.atomic
