@@ -82,7 +82,8 @@ class Proposed:
 
     kind: str
     occurred_on: dt.date
-    grounds: list[str] = field(default_factory=list)
+    # None: not known (a step already recorded, replayed without its grounds) — not checked.
+    grounds: list[str] | None = field(default_factory=list)
     values: dict = field(default_factory=dict)
     pk: int | None = None
 
@@ -95,11 +96,12 @@ class Proposed:
         values = {name: getattr(event, name) for name in EVENT_FIELDS if name != "related_event"}
         values["related_event"] = event.related_event_id
         if grounds is None:
-            grounds = [g.ground for g in event.grounds.all()]
+            cached = getattr(event, "_prefetched_objects_cache", {}).get("grounds")
+            grounds = None if cached is None else [g.ground for g in cached]
         return cls(
             kind=event.kind,
             occurred_on=event.occurred_on,
-            grounds=list(grounds),
+            grounds=None if grounds is None else list(grounds),
             values=values,
             pk=event.pk,
         )
@@ -329,7 +331,8 @@ def validate_event(
                     },
                 )
 
-    unknown = [g for g in proposed.grounds if g not in RefusalGround.values]
+    grounds_known = proposed.grounds is not None
+    unknown = [g for g in proposed.grounds or () if g not in RefusalGround.values]
     if unknown:
         errors.add("grounds", _("Unknown ground: %(grounds)s.") % {"grounds": ", ".join(unknown)})
 
@@ -386,7 +389,7 @@ def validate_event(
             flags.append(make_flag("answer_after_appeal"))
 
     elif kind == EventKind.REFUSAL:
-        if not proposed.grounds:
+        if grounds_known and not proposed.grounds:
             errors.add("grounds", _("A refusal cites at least one legal ground."))
         if not proposed.get("decision_number"):
             flags.append(make_flag("refusal_without_number"))
@@ -852,7 +855,8 @@ def record_event(
         raise TypeError(f"record_event() got unexpected fields: {sorted(unknown)}")
     today = today or timezone.localdate()
     request = Request.objects.select_for_update().select_related("authority").get(pk=request.pk)
-    live = live_events(request.events.prefetch_related("grounds"))
+    # Grounds are read only for a possible duplicate: the replay checks order, not their grounds.
+    live = live_events(request.events.all())
     grounds = list(grounds)
     if not confirm_duplicate:
         twin = _duplicate_of(live, kind, occurred_on, grounds, values)
