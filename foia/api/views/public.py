@@ -133,11 +133,11 @@ class AuthorityList(PublicView):
             raise ValidationError({"kind": [str(m) for m in [_invalid_choice(kind)]]})
         if "\x00" in query or len(query) > 100:
             raise ValidationError({"q": ["Give at most 100 characters of text."]})
+        # The directory's scope and its one definition of name matching (Authority.matching).
         authorities = Authority.objects.filter(active=True)
         if kind:
             authorities = authorities.filter(kind=kind)
         if query.strip():
-            # The one name matcher (scripts, diacritics, word starts, initials such as MUP).
             authorities = authorities.matching(query)
         paginator = KeysetPagination(("name", "pk"))
         page = paginator.paginate_queryset(authorities.select_related(None), request, self)
