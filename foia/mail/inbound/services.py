@@ -337,6 +337,7 @@ def message_process(*, message: InboundMessage) -> dict[str, float]:
             _fill(message, parsed, found)
             written = _store_attachments(message, parsed)
             InboundAttachment.objects.bulk_create(written)
+            message._attachment_count = len(written)
             # Never rewrite the raw bytes: they were committed once, by message_store.
             message.save(update_fields=PROCESSED_FIELDS)
             _after_receipt(message, found)
@@ -467,6 +468,11 @@ def _mark_undelivered(sent: OutgoingMessage, bounce: InboundMessage) -> None:
     )
 
 
+def _attachment_count(message: InboundMessage) -> int:
+    counted = getattr(message, "_attachment_count", None)
+    return counted if counted is not None else message.attachments.count()
+
+
 def _emit_webhook(message: InboundMessage) -> None:
     try:
         from foia.webhooks.services import emit
@@ -482,7 +488,7 @@ def _emit_webhook(message: InboundMessage) -> None:
             "kind": message.kind,
             "received_at": message.received_at,
             "subject": message.subject,
-            "attachments": message.attachments.count(),
+            "attachments": _attachment_count(message),
         },
     )
 
