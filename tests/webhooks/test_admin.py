@@ -14,8 +14,8 @@ def test_the_admin_lists_tokens_endpoints_and_deliveries_without_their_secrets(
     _token, raw = token_create(user=owner, organization=org, name="t")
     emit(organization_id=org.pk, kind="event.recorded", data={}, key="k")
     delivery = WebhookDelivery.objects.get()
-    get_user_model().objects.create_superuser("root", "root@example.org", "pw-123-xyz!")
-    client.login(username="root", password="pw-123-xyz!")
+    root = get_user_model().objects.create_superuser("root", "root@example.org", "pw-123-xyz!")
+    client.force_login(root)
     pages = [
         "/admin/api/apitoken/",
         "/admin/webhooks/webhookendpoint/",
