@@ -57,6 +57,7 @@ from foia.models import (
     Role,
 )
 from foia.services.uploads import check_upload
+from foia.webhooks.services import emit
 
 logger = logging.getLogger(__name__)
 
@@ -474,10 +475,7 @@ def _attachment_count(message: InboundMessage) -> int:
 
 
 def _emit_webhook(message: InboundMessage) -> None:
-    try:
-        from foia.webhooks.services import emit
-    except ImportError:  # webhooks are another surface's; absent, nothing to emit
-        return
+    """``message.received`` to the organisation's own endpoints, in this transaction."""
     emit(
         organization_id=message.request.organization_id,
         kind="message.received",
