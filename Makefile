@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format migrate seed bench bench-api bench-reminders bench-campaign messages clean browser dovecot bench-mail
+.PHONY: install run test lint format migrate seed bench bench-api bench-reminders bench-campaign messages clean browser dovecot bench-mail bench-mail-out
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -71,6 +71,11 @@ bench-campaign: install
 bench-mail: install dovecot
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/foia_mail_bench} \
 	$(BIN)/python scripts/bench_mail.py $(BENCH_ARGS)
+
+## Sending e-mail through one real worker against aiosmtpd (messages/s, duplicates).
+bench-mail-out: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/foia_mailout_bench} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/6} $(BIN)/python scripts/bench_mail_out.py $(BENCH_ARGS)
 
 ## Collect the strings into locale/sr_Latn (translate there), then make sr (Cyrillic) and compile.
 messages: install

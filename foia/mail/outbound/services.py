@@ -36,12 +36,13 @@ from email.header import Header
 from email.message import EmailMessage as MIMEEmailMessage
 from email.utils import format_datetime, formataddr
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -441,6 +442,8 @@ def deliver(message_id: int, *, now: dt.datetime | None = None) -> str:
     except (smtplib.SMTPException, OSError, TemporaryFailure) as exc:
         permanent, reason = _describe(exc)
         return _failed(message, reason, permanent=permanent, now=timezone.now())
+    except (DatabaseError, SoftTimeLimitExceeded):
+        raise  # the task retries; the claim's lease hands the message out again
     except Exception as exc:  # noqa: BLE001 — a message that cannot be built must not stay claimed
         log.exception("mail %s could not be composed", message.pk)
         reason = _("the message could not be composed: %(error)s") % {"error": exc}
