@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from foia.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -10,6 +11,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     search_fields = ("url", "description", "organization__name")
     readonly_fields = ("failing_since", "disabled_at", "disabled_reason", "created_by")
     exclude = ("secret",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request):
         return False  # registered on the API tokens page, where the secret is shown once
