@@ -246,6 +246,11 @@ def main() -> int:
     worker = start_worker()
     try:
         time.sleep(6)  # worker up
+        # The web process's broker connection is opened once, not per campaign: open it first.
+        from config.celery import app
+
+        with app.producer_or_acquire() as producer:
+            producer.connection.ensure_connection(max_retries=3)
         start = time.perf_counter()
         campaign, _created = campaigns.campaign_start(
             organization=org,

@@ -31,6 +31,7 @@ from foia.workspace import campaign_selectors
 
 # One PDF per letter costs a WeasyPrint run (~0.1 s): above this the ZIP holds the text letters.
 LETTERS_PDF_MAX = 300
+LETTERS_PER_PART = 1000
 
 
 class _Echo:
@@ -163,11 +164,22 @@ def filename(campaign: Campaign, suffix: str) -> str:
     return f"{slugify(campaign.title)[:60] or 'campaign'}-{campaign.pk}-{suffix}"
 
 
-def letters_zip(campaign: Campaign, *, today: dt.date) -> tuple[bytes, bool]:
+def letter_parts(n_drafts: int) -> list[tuple[int, int, int]]:
+    """(part, first, last) of the letters' downloads: one ZIP for a campaign of PDFs, parts of
+    ``LETTERS_PER_PART`` text letters above (each part a download of seconds, not minutes)."""
+    if n_drafts <= LETTERS_PDF_MAX:
+        return [(1, 1, n_drafts)] if n_drafts else []
+    return [
+        (part, start + 1, min(start + LETTERS_PER_PART, n_drafts))
+        for part, start in enumerate(range(0, n_drafts, LETTERS_PER_PART), start=1)
+    ]
+
+
+def letters_zip(campaign: Campaign, *, today: dt.date, part: int = 1) -> tuple[bytes, bool]:
     """The letters of the campaign's drafts, one file per authority; (zip bytes, as PDF).
 
-    Up to ``LETTERS_PDF_MAX`` drafts each letter is a PDF; above, the editable text (every
-    letter in seconds rather than minutes of PDF rendering in one web request)."""
+    Up to ``LETTERS_PDF_MAX`` drafts each letter is a PDF, all in one ZIP; above, the editable
+    text, ``LETTERS_PER_PART`` letters per ZIP (``part`` counts from 1)."""
     from foia.workspace import documents as docs
 
     drafts = (
@@ -176,16 +188,14 @@ def letters_zip(campaign: Campaign, *, today: dt.date) -> tuple[bytes, bool]:
         .order_by("authority__name", "pk")
     )
     as_pdf = drafts.count() <= LETTERS_PDF_MAX
+    if not as_pdf:
+        first = (max(part, 1) - 1) * LETTERS_PER_PART
+        drafts = drafts[first : first + LETTERS_PER_PART]
     buffer = io.BytesIO()
-    used: set[str] = set()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for request in drafts.iterator(chunk_size=500):
+        for request in drafts:
             document = docs.build("request", request, today=today, options=docs.Options())
-            name = slugify(request.authority.name)[:80] or "organ"
-            name = f"{name}-{request.pk}"
-            if name in used:
-                continue
-            used.add(name)
+            name = f"{slugify(request.authority.name)[:80] or 'organ'}-{request.pk}"
             if as_pdf:
                 archive.writestr(f"{name}.pdf", docs.to_pdf(document))
             else:

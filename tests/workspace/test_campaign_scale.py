@@ -466,3 +466,21 @@ def test_the_worker_task_marks_the_campaign_failed_when_it_gives_up(owner, org, 
     campaign.refresh_from_db()
     assert campaign.build_state == CampaignBuild.FAILED
     assert campaign.build_error == "database went away"
+
+
+def test_a_large_campaigns_letters_come_as_text_in_parts(editor_client, org, owner, monkeypatch):
+    from foia.workspace import campaign_reports
+
+    monkeypatch.setattr(campaign_reports, "LETTERS_PDF_MAX", 2)
+    monkeypatch.setattr(campaign_reports, "LETTERS_PER_PART", 2)
+    campaign, _created = start(org, owner, bodies(5))
+    page = editor_client.get(reverse("workspace:campaign", args=[campaign.pk]))
+    assert page.context["letter_parts"] == [(1, 1, 2), (2, 3, 4), (3, 5, 5)]
+    url = reverse("workspace:campaign_letters", args=[campaign.pk])
+    names = []
+    for part in ("1", "2", "3"):
+        archive = zipfile.ZipFile(io.BytesIO(editor_client.get(url, {"part": part}).content))
+        names += archive.namelist()
+    assert len(names) == len(set(names)) == 5 and all(n.endswith(".txt") for n in names)
+    text = zipfile.ZipFile(io.BytesIO(editor_client.get(url, {"part": "1"}).content))
+    assert "Ugovori o nabavci kamera" in text.read(text.namelist()[0]).decode()

@@ -256,6 +256,8 @@ def detail(request, pk: int):
             "today": today,
             "can_edit": editable,
             "n_drafts": n_drafts,
+            "letter_parts": campaign_reports.letter_parts(n_drafts),
+            "letters_as_pdf": n_drafts <= campaign_reports.LETTERS_PDF_MAX,
             # Marking by hand is per page: at catalogue size, sending is the e-mail path's job.
             "send_form": CampaignSendForm(drafts=page_drafts) if editable and page_drafts else None,
         },
@@ -355,9 +357,12 @@ def report(request, pk: int, fmt: str):
 def letters(request, pk: int):
     """The letters of every draft of the campaign in one ZIP, one file per authority."""
     campaign = access.get_campaign(request.user, pk)
-    data, as_pdf = campaign_reports.letters_zip(campaign, today=timezone.localdate())
+    part = _page_number(request.GET.get("part"))
+    data, as_pdf = campaign_reports.letters_zip(campaign, today=timezone.localdate(), part=part)
     response = HttpResponse(data, content_type="application/zip")
-    name = campaign_reports.filename(campaign, "letters-pdf.zip" if as_pdf else "letters-txt.zip")
+    name = campaign_reports.filename(
+        campaign, "letters-pdf.zip" if as_pdf else f"letters-txt-{part}.zip"
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response
