@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format migrate seed bench bench-api bench-reminders bench-campaign messages clean browser dovecot bench-mail bench-mail-out
+.PHONY: install run test lint format migrate seed bench bench-api bench-reminders bench-reminder-batch bench-campaign messages clean browser dovecot bench-mail bench-mail-out
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,10 +62,18 @@ bench-reminders: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/foia_reminder_bench} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/12} $(BIN)/python scripts/bench_reminders.py $(BENCH_ARGS)
 
+## 11,500 reminders due at once: reminders/s, e-mails per person, duplicates after kill -9, single
+## latency (PostgreSQL, its own redis-server, a real worker, aiosmtpd). Part of bench-campaign.
+bench-reminder-batch: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/foia_reminder_batch_bench} \
+	$(BIN)/python scripts/bench_reminder_batch.py $(REMINDER_BATCH_ARGS)
+
 ## A campaign to the whole catalogue (11,500 bodies): import, creation on a real worker, page, report.
 bench-campaign: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/foia_campaign_bench} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/12} $(BIN)/python scripts/bench_campaign.py $(BENCH_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/foia_campaign_bench} \
+	$(BIN)/python scripts/bench_reminder_batch.py $(REMINDER_BATCH_ARGS)
 
 ## Incoming mail: messages/s through receive_mail and the IMAP fetch (a real Dovecot), store/parse/match.
 bench-mail: install dovecot

@@ -250,6 +250,7 @@ class Renderer:
         self.no_appeal: dict[int, bool] = {}
         self.keys: dict[int, tuple] = {}
         self.labels: dict[tuple, str] = {}
+        self.texts: dict[tuple, tuple[str, str]] = {}
         # The request page's address: reversed once, then filled in for each request.
         self.url_pattern = request_url_pattern()
 
@@ -302,6 +303,39 @@ class Renderer:
             "clock": self.kind_label(deadline.kind, language),
         }
 
+    def inapp_text(self, reminder: Reminder, language: str) -> tuple[str, str, str]:
+        """(title, body, link) of a reminder's in-app notification. The title and the body are
+        rendered once per (deadline kind, day, state, legal basis, lateness, language) with
+        markers where the request's subject and authority go, then filled in per request."""
+        deadline = reminder.deadline
+        request = deadline.request
+        authority = request.authority
+        key = (
+            deadline.kind,
+            deadline.due_on,
+            deadline.due_at,
+            deadline.state,
+            deadline.met_on,
+            deadline.legal_basis,
+            self.authority_no_appeal(authority),
+            reminder.late,
+            language,
+        )
+        if key not in self.texts:
+            stand_in = _StandIn(reminder)
+            with translation.override(language):
+                ctx = self.context(stand_in, language)
+                self.texts[key] = (
+                    reminder_title(ctx),
+                    self.inapp.render(ctx).strip(),
+                )
+        title, body = self.texts[key]
+        name = authority.name
+        short = authority.short_name or authority.name
+        title = title.replace(_SUBJECT, request.subject).replace(_SHORT, short)[:300]
+        body = body.replace(_NAME, name).replace(_SUBJECT, request.subject)
+        return title, body, self.url(request)
+
     def kind_label(self, kind: str, language: str) -> str:
         key = (kind, language)
         if key not in self.labels:
@@ -311,6 +345,40 @@ class Renderer:
 
 
 URL_SENTINEL = "987654321"
+# Markers rendered in place of one request's own words (control characters: never in a subject or
+# a name, which refuse them), then replaced per request.
+_SUBJECT, _NAME, _SHORT = "\x01subject\x01", "\x01name\x01", "\x01short\x01"
+
+
+class _StandIn:
+    """A reminder whose request and authority show the markers, for rendering once per kind."""
+
+    def __init__(self, reminder: Reminder):
+        deadline = reminder.deadline
+        request = deadline.request
+        authority = request.authority
+        self.pk = reminder.pk
+        self.late = reminder.late
+        self.lead_days = reminder.lead_days
+        self.deadline = _Proxy(
+            deadline,
+            request=_Proxy(
+                request,
+                subject=_SUBJECT,
+                authority=_Proxy(authority, name=_NAME, short_name=_SHORT),
+            ),
+        )
+
+
+class _Proxy:
+    """An object like ``wrapped`` with some attributes replaced."""
+
+    def __init__(self, wrapped, **replaced):
+        self.__dict__.update(replaced)
+        self._wrapped = wrapped
+
+    def __getattr__(self, name):
+        return getattr(self._wrapped, name)
 
 
 def request_url_pattern() -> str:
@@ -322,11 +390,46 @@ def request_url_pattern() -> str:
     return request_url(_Stub())
 
 
+# What the batch reads of a reminder's deadline, request, authority and campaign (the requests'
+# long texts and private fields stay in the database). A field used but missing here would cost
+# a query per reminder: tests/notifications/test_batch.py counts them.
+LOAD_FIELDS = [
+    "id",
+    "lead_days",
+    "late",
+    "send_at",
+    "deadline__id",
+    "deadline__kind",
+    "deadline__due_on",
+    "deadline__due_at",
+    "deadline__state",
+    "deadline__met_on",
+    "deadline__met_by_event_id",
+    "deadline__legal_basis",
+    "deadline__presumed",
+    "deadline__opens_on",
+    "deadline__source_key",
+    "deadline__request__id",
+    "deadline__request__organization_id",
+    "deadline__request__assignee_id",
+    "deadline__request__subject",
+    "deadline__request__our_reference",
+    "deadline__request__campaign__id",
+    "deadline__request__campaign__title",
+    "deadline__request__authority__id",
+    "deadline__request__authority__name",
+    "deadline__request__authority__short_name",
+    "deadline__request__authority__appeal_route_override",
+]
+
+
 def _load(claimed: list[int]) -> list[Reminder]:
     reminders = []
     for chunk in _chunks(claimed, WRITE_BATCH):
-        reminders += Reminder.objects.filter(pk__in=chunk).select_related(
-            "deadline__request__authority", "deadline__request__campaign"
+        reminders += (
+            Reminder.objects.filter(pk__in=chunk)
+            .select_related("deadline__request__authority", "deadline__request__campaign")
+            .only(*LOAD_FIELDS)
         )
     return reminders
 
@@ -360,9 +463,9 @@ def _deliver_claimed(claimed: list[int], *, token: str, now: dt.datetime) -> Cou
         live = [r for r in reminders if wants_reminders(r.deadline)]
         if not live:
             return outcomes
-        items, users = _ensure_items(live, now=now)
+        items, users, inapp = _ensure_items(live)
         langs = {pk: language for pk, (_mode, language) in user_prefs(users.values(), "").items()}
-        _notify_in_app(live, items, langs, renderer, now=now)
+        _notify_in_app(inapp, langs, renderer, now=now)
         emit_webhooks(live)
 
     # 3. e-mail: one message per person, one SMTP connection for the batch.
@@ -405,14 +508,16 @@ def _deliver_claimed(claimed: list[int], *, token: str, now: dt.datetime) -> Cou
     return outcomes
 
 
-def _ensure_items(live: list[Reminder], *, now) -> tuple[dict[int, list[Item]], dict]:
-    """The batch's deliveries (created on the first claim, as in the single path) and their
-    users. In-app rows are created already delivered: their notifications are inserted in the
-    same transaction."""
+def _ensure_items(live: list[Reminder]) -> tuple[dict[int, list[Item]], dict, list]:
+    """The batch's deliveries (created on the first claim, as in the single path), their users,
+    and the (reminder, user) pairs to notify in the app now. In the batch the in-app notification
+    row is itself the record of that delivery (unique per reminder and user), inserted in the same
+    transaction as the other deliveries: no separate in-app Delivery row to write and update."""
     ids = [r.pk for r in live]
     items = _items_of(ids)
     todo = [r for r in live if _needs_choice(items.get(r.pk, []))]
-    users = {}
+    users: dict = {}
+    inapp: list[tuple[Reminder, int]] = []
     if todo:
         editors = editors_of({r.deadline.request.organization_id for r in todo})
         users = {u.pk: u for members in editors.values() for u in members}
@@ -432,57 +537,37 @@ def _ensure_items(live: list[Reminder], *, now) -> tuple[dict[int, list[Item]], 
                         request, editors[request.organization_id], prefs_by_kind[kind]
                     )
                 ]
-            rows += [(reminder.pk, user, channel) for user, channel in chosen[key]]
-        at = connection.ops.adapt_datetimefield_value(now)
+            for user_id, channel in chosen[key]:
+                if channel == Channel.INAPP:
+                    inapp.append((reminder, user_id))
+                else:
+                    rows.append((reminder.pk, user_id, channel, DeliveryState.PENDING, 0, ""))
         created = insert_rows(
             Delivery,
-            ["reminder_id", "user_id", "channel", "state", "attempts", "sent_at", "last_error"],
-            [
-                (
-                    r,
-                    u,
-                    c,
-                    *((DeliveryState.SENT, 1, at) if c == Channel.INAPP else ("pending", 0, None)),
-                    "",
-                )
-                for r, u, c in rows
-            ],
+            ["reminder_id", "user_id", "channel", "state", "attempts", "last_error"],
+            rows,
             returning="id, reminder_id, user_id, channel, state, attempts",
         )
         if len(created) != len(rows):  # someone else's rows were there: read them all back
             items = _items_of(ids)
         else:
             for row in created:
-                item = Item(*row, fresh=True)
+                item = Item(*row)
                 items[item.reminder_id].append(item)
     missing = {d.user_id for group in items.values() for d in group} - set(users)
+    missing |= {user_id for _r, user_id in inapp} - set(users)
     if missing:
         users.update({u.pk: u for u in get_user_model().objects.filter(pk__in=missing)})
-    return items, users
+    return items, users, inapp
 
 
-def _notify_in_app(live, items, langs, renderer: Renderer, *, now) -> None:
-    """In-app notifications for the in-app deliveries created in this transaction (inserted
-    delivered): exactly once, under the (reminder, user) unique constraint as well."""
-    rows = []
-    bodies: dict[tuple[int, str], tuple[str, str, str]] = {}
+def _notify_in_app(inapp, langs, renderer: Renderer, *, now) -> None:
+    """In-app notifications, exactly once under the (reminder, user) unique constraint."""
     at = connection.ops.adapt_datetimefield_value(now)
-    for reminder in live:
-        for d in items[reminder.pk]:
-            if d.channel != Channel.INAPP or not d.fresh:
-                continue
-            language = langs[d.user_id]
-            key = (reminder.pk, language)
-            if key not in bodies:
-                with translation.override(language):
-                    ctx = renderer.context(reminder, language)
-                    bodies[key] = (
-                        reminder_title(ctx)[:300],
-                        renderer.inapp.render(ctx).strip(),
-                        ctx["url"],
-                    )
-            title, body, url = bodies[key]
-            rows.append((d.user_id, reminder.pk, title, body, url, at))
+    rows = []
+    for reminder, user_id in inapp:
+        title, body, url = renderer.inapp_text(reminder, langs[user_id])
+        rows.append((user_id, reminder.pk, title, body, url, at))
     insert_rows(
         Notification, ["user_id", "reminder_id", "title", "body", "url", "created_at"], rows
     )

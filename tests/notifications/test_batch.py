@@ -84,6 +84,14 @@ def test_forty_two_deadlines_due_at_once_make_one_message_per_person(many, owner
     assert message.alternatives and "Campaign: Cameras" in message.alternatives[0][0]
     assert Notification.objects.filter(user=owner).count() == 42
     assert Notification.objects.filter(user=colleague).count() == 42
+    note = Notification.objects.filter(user=owner).order_by("pk").first()
+    request = note.reminder.deadline.request
+    assert note.title == (
+        f"Due 17.11.2026: Authority's answer — {request.subject} ({request.authority.name})"
+    )
+    assert note.body.startswith(f"{request.authority.name} — ZSPIJZ Art. 16(1)")
+    assert "Wait for the answer: the authority must answer by 17.11.2026" in note.body
+    assert note.url.endswith(f"/{request.pk}/")
     assert set(
         Reminder.objects.filter(state=ReminderState.SENT).values_list("lead_days", flat=True)
     ) == {7}
