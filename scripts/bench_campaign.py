@@ -71,6 +71,8 @@ def catalogue(path: Path, size: int) -> None:
         ministries = max(1, round(size * dict(plan)["ministarstvo"] / weights))
         for kind, count in sorted(plan, key=lambda kc: kc[0] != "ministarstvo"):
             share = max(1, round(size * count / weights))
+            if kind == "ustanova":  # the largest kind takes what rounding left over
+                share += size - sum(max(1, round(size * c / weights)) for _k, c in plan)
             for i in range(share):
                 if n >= size:
                     break

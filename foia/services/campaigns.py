@@ -127,7 +127,11 @@ def campaign_start(
             raise
         return earlier, False
     if inline:
-        campaign = campaign_build(campaign_id=campaign.pk)
+        try:
+            campaign = campaign_build(campaign_id=campaign.pk)
+        except Exception as exc:  # the page says so and offers to try again on the worker
+            campaign_build_failed(campaign_id=campaign.pk, error=str(exc))
+            raise
     return campaign, True
 
 
