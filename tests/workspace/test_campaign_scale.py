@@ -484,3 +484,18 @@ def test_a_large_campaigns_letters_come_as_text_in_parts(editor_client, org, own
     assert len(names) == len(set(names)) == 5 and all(n.endswith(".txt") for n in names)
     text = zipfile.ZipFile(io.BytesIO(editor_client.get(url, {"part": "1"}).content))
     assert "Ugovori o nabavci kamera" in text.read(text.namelist()[0]).decode()
+
+
+@pytest.mark.parametrize("language", ["sr-latn", "sr"])
+def test_the_campaign_pages_render_in_serbian(editor_client, tracked, settings, language):
+    settings.LANGUAGE_CODE = language
+    editor_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    for url in (
+        reverse("workspace:campaign", args=[tracked.pk]),
+        reverse("workspace:campaign_create"),
+        reverse("workspace:campaign_publishing", args=[tracked.pk]),
+    ):
+        response = editor_client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 200
+    body = editor_client.get(reverse("workspace:campaign", args=[tracked.pk])).content.decode()
+    assert ("Brojke" if language == "sr-latn" else "Бројке") in body
