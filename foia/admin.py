@@ -499,10 +499,6 @@ class EventAdmin(admin.ModelAdmin):
             Event.objects.filter(pk=obj.pk).update(is_public=data["is_public"])
             fanout.requests_changed([obj.request])
 
-    def save_related(self, request, form, formsets, change):
-        # The grounds are written by the services; the revisions inline is read-only.
-        pass
-
 
 @admin.register(EventGround)
 class EventGroundAdmin(admin.ModelAdmin):

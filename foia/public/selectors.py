@@ -282,7 +282,8 @@ def latest_responses(
 def _first_event_public(kinds, *, last: bool = False, **extra) -> Subquery:
     order = ("-occurred_on", "-pk") if last else ("occurred_on", "pk")
     return Subquery(
-        Event.objects.filter(request_id=OuterRef("request_id"), kind__in=kinds, **extra)
+        Event.objects.live()
+        .filter(request_id=OuterRef("request_id"), kind__in=kinds, **extra)
         .order_by(*order)
         .values("is_public")[:1]
     )
@@ -292,7 +293,9 @@ def with_step_visibility(facts: QuerySet[RequestFacts]) -> QuerySet[RequestFacts
     """The facts, each annotated with whether the timeline step a column comes from is shown on
     the public page (``public_events``: only events marked public). The exports blank what the
     page hides, in the same single query."""
-    hidden = Event.objects.filter(request_id=OuterRef("request_id"), is_public=False)
+    # Retracted steps count nowhere (the facts are built from the live timeline), so they
+    # decide no column's visibility either.
+    hidden = Event.objects.live().filter(request_id=OuterRef("request_id"), is_public=False)
     return facts.annotate(
         receipt_hidden=Exists(hidden.filter(kind__in=[EventKind.SENT, EventKind.DELIVERED])),
         answer_public=_first_event_public(
@@ -304,7 +307,7 @@ def with_step_visibility(facts: QuerySet[RequestFacts]) -> QuerySet[RequestFacts
             [EventKind.COMPLIANCE], last=True, compliance_result__gt=""
         ),
         lawsuit_public=Exists(
-            Event.objects.filter(
+            Event.objects.live().filter(
                 request_id=OuterRef("request_id"), kind=EventKind.LAWSUIT_FILED, is_public=True
             )
         ),

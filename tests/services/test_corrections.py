@@ -325,3 +325,112 @@ def emailed_request(make_request):
     r = make_request()
     rec(r, "sent", D(2026, 3, 2), channel="email")
     return r
+
+
+# --- the open data ------------------------------------------------------------------------------
+
+
+def test_a_retracted_hidden_receipt_no_longer_blanks_the_exported_receipt_date(
+    make_request, client
+):
+    import csv
+    import io
+
+    r = make_request(visibility=Visibility.PUBLIC)
+    rec(r, "sent", D(2026, 3, 2), channel="registered_post")
+    hidden = rec(r, "delivered", D(2026, 3, 6), is_public=False)
+
+    def exported_receipt():
+        with time_machine.travel(dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC), tick=False):
+            response = client.get("/requests/export.csv")
+            body = b"".join(response.streaming_content).decode("utf-8-sig")
+        (row,) = [row for row in csv.DictReader(io.StringIO(body)) if row["id"] == str(r.pk)]
+        return row["received_on"]
+
+    assert exported_receipt() == ""  # the page hides the receipt, so does the export
+    retract(hidden, reason="The return receipt belongs to another letter.")
+    assert exported_receipt() == "2026-03-09"  # the 7th day after posting, presumed
+
+
+# --- the admin uses the same path ---------------------------------------------------------------
+
+
+@pytest.fixture
+def staff(client):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_superuser("root", "root@example.org", "pw-123-xyz!")
+    client.force_login(user)
+    return user
+
+
+def admin_form(event, **changes):
+    from foia.services.transitions import EVENT_FIELDS
+
+    data = {"occurred_on": event.occurred_on.isoformat()}
+    for name in EVENT_FIELDS:
+        value = getattr(event, name + "_id" if name in ("related_event", "forwarded_to") else name)
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = value.isoformat() if isinstance(value, dt.date) else str(value)
+    data["grounds"] = event.ground_codes
+    # The (read-only) revisions inline, as the browser sends it for an event without any yet.
+    data.update({"revisions-TOTAL_FORMS": "0", "revisions-INITIAL_FORMS": "0"})
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_the_admin_corrects_through_the_service_and_asks_why(refused_request, staff, client):
+    from django.urls import reverse
+
+    refusal = refused_request.events.get(kind="refusal")
+    url = reverse("admin:foia_event_change", args=[refusal.pk])
+    with time_machine.travel(dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC), tick=False):
+        response = client.post(url, admin_form(refusal, occurred_on="2026-03-16"))
+        assert response.status_code == 200
+        assert "Say why the event is corrected." in response.content.decode()
+        response = client.post(
+            url, admin_form(refusal, occurred_on="2026-03-16", why="Registry stamp misread.")
+        )
+    assert response.status_code == 302
+    refusal.refresh_from_db()
+    assert refusal.occurred_on == D(2026, 3, 16)
+    revision = EventRevision.objects.get(event=refusal)
+    assert (revision.by, revision.reason) == (staff, "Registry stamp misread.")
+    assert refused_request.deadlines.get(kind=DeadlineKind.APPEAL).due_on == D(2026, 3, 31)
+
+
+def test_the_admin_refuses_an_impossible_correction_with_the_reason(refused_request, staff, client):
+    from django.urls import reverse
+
+    refusal = refused_request.events.get(kind="refusal")
+    url = reverse("admin:foia_event_change", args=[refusal.pk])
+    with time_machine.travel(dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC), tick=False):
+        response = client.post(url, admin_form(refusal, occurred_on="2026-03-01", why="x"))
+    assert response.status_code == 200
+    assert "before the request was sent" in response.content.decode()
+    refusal.refresh_from_db()
+    assert refusal.occurred_on == D(2026, 3, 12)
+
+
+def test_the_admin_retracts_with_a_reason_and_never_deletes(refused_request, staff, client):
+    from django.urls import reverse
+
+    refusal = refused_request.events.get(kind="refusal")
+    url = reverse("admin:foia_event_change", args=[refusal.pk])
+    with time_machine.travel(dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC), tick=False):
+        response = client.post(url, admin_form(refusal, retract="on"))
+        assert response.status_code == 200 and not Event.objects.get(pk=refusal.pk).retracted_at
+        response = client.post(url, admin_form(refusal, retract="on", retract_why="Wrong request."))
+    assert response.status_code == 302
+    refusal.refresh_from_db()
+    assert (refusal.retracted_by, refusal.retraction_reason) == (staff, "Wrong request.")
+    assert refused_request.deadlines.get(kind=DeadlineKind.APPEAL).state == DeadlineState.VOID
+    # The retracted event's page is read-only history; nothing can delete it.
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("admin:foia_event_delete", args=[refusal.pk])).status_code == 403
+    changelist = client.get(reverse("admin:foia_event_changelist")).content.decode()
+    assert "delete_selected" not in changelist
+    assert Event.objects.filter(pk=refusal.pk).exists()
