@@ -434,3 +434,30 @@ def test_the_admin_retracts_with_a_reason_and_never_deletes(refused_request, sta
     changelist = client.get(reverse("admin:foia_event_changelist")).content.decode()
     assert "delete_selected" not in changelist
     assert Event.objects.filter(pk=refusal.pk).exists()
+
+
+# --- reminders follow -----------------------------------------------------------------------------
+
+
+def test_reminders_follow_a_corrected_date_and_end_with_a_retraction(make_request):
+    from foia.notifications.models import Reminder, ReminderState
+
+    with time_machine.travel(dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC), tick=False):
+        r = make_request()
+        rec(r, "sent", D(2026, 11, 2), channel="email")
+        refusal = rec(r, "refusal", D(2026, 11, 16), grounds=["art9_3"])
+        appeal_clock = r.deadlines.get(kind=DeadlineKind.APPEAL)
+        assert appeal_clock.due_on == D(2026, 12, 1)
+        planned = Reminder.objects.filter(deadline=appeal_clock, state=ReminderState.PLANNED)
+        assert planned.filter(lead_days=0).get().send_at.date() == D(2026, 12, 1)
+
+        correct(refusal, why="Received a day later.", received_on=D(2026, 11, 18))
+        appeal_clock.refresh_from_db()
+        assert appeal_clock.due_on == D(2026, 12, 3)
+        assert planned.filter(lead_days=0).get().send_at.date() == D(2026, 12, 3)
+
+        retract(refusal, reason="The letter was for another request.")
+        assert not planned.exists()
+        assert Reminder.objects.filter(
+            deadline=appeal_clock, state=ReminderState.CANCELLED
+        ).exists()
