@@ -230,3 +230,30 @@ def test_a_retracted_step_reads_in_the_readers_language(reader, refused, appeal,
     page = reader.page(reverse("workspace:request", args=[refused.pk]))
     assert reader.t("Retracted") in page and "Dvaput uneto." in page
     assert reader.t("Event retracted") in page
+
+
+def test_every_step_of_a_long_timeline_has_a_working_correction_page(
+    editor_client, make_request, ministry, frozen
+):
+    r = make_request()
+    rec(r, "sent", D(2026, 1, 5), channel="registered_post")
+    rec(r, "delivered", D(2026, 1, 8))
+    rec(r, "incomplete_notice", D(2026, 1, 12), period_days=8)
+    rec(r, "corrected", D(2026, 1, 15), channel="email")
+    rec(r, "extension", D(2026, 1, 20), new_due_on=D(2026, 2, 20), reason="Volume.")
+    rec(r, "answer", D(2026, 2, 2), answer_kind="not_held", forwarded_to=ministry)
+    rec(r, "refusal", D(2026, 2, 10), grounds=["art9_3", "art14"], decision_number="7/26")
+    rec(r, "appeal_filed", D(2026, 2, 12), appeal_ground="refusal", channel="email")
+    rec(r, "urgency", D(2026, 4, 20), channel="email")
+    rec(r, "commissioner_decision", D(2026, 5, 4), commissioner_outcome="ordered", period_days=5)
+    rec(r, "compliance", D(2026, 5, 20), compliance_result="not")
+    rec(r, "enforcement", D(2026, 6, 1), amount="20000")
+    rec(r, "lawsuit_filed", D(2026, 6, 3))
+    rec(r, "court_decision", D(2026, 9, 1), court_outcome="upheld")
+    for event in r.events.all():
+        response = editor_client.get(correct_url(event))
+        assert response.status_code == 200, event.kind
+        form = response.context["form"]
+        assert form["occurred_on"].value() == event.occurred_on, event.kind
+        assert "documents" not in form.fields and "is_public" not in form.fields
+        assert editor_client.get(retract_url(event)).status_code == 200, event.kind
