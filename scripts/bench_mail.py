@@ -158,12 +158,16 @@ def main() -> None:
     # 1. In process.
     reset()
     split = {"store": 0.0, "parse": 0.0, "match": 0.0}
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for raw in variants(args.messages, "inproc"):
         outcome = message_receive(raw=raw, source="pipe")
         for key in split:
             split[key] += outcome.timings.get(key, 0.0)
     report("receive (in process)", args.messages, time.perf_counter() - started, split)
+    cpu = time.process_time() - cpu
+    # CPU of this process only (the database's own work is not in it): messages per core-second.
+    print(f"    CPU {cpu:.2f} s = {args.messages / cpu:.0f} messages/s per core", flush=True)
+    print(f"    load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
 
     # 2. receive_mail as a subprocess, 100 files per run.
     reset()

@@ -163,7 +163,9 @@ def _by_reply_address(parsed: ParsedMessage) -> Match | None:
             ids.setdefault(found[0], found[1])
     if not ids:
         return None
-    requests = list(Request.objects.filter(pk__in=list(ids)).select_related("authority"))
+    requests = list(
+        Request.objects.filter(pk__in=list(ids)).select_related("authority", "assignee")
+    )
     if len(requests) == 1:
         return Match(request=requests[0], method=MatchMethod.REPLY_ADDRESS)
     if not requests:
@@ -181,7 +183,7 @@ def _by_thread(message_ids: list[str]) -> Match | None:
         return None
     sent = list(
         OutgoingMessage.objects.filter(message_id__in=message_ids).select_related(
-            "request__authority"
+            "request__authority", "request__assignee"
         )
     )
     requests = {m.request_id: m.request for m in sent}
@@ -203,7 +205,7 @@ def _by_reference(parsed: ParsedMessage) -> Match | None:
         r
         for r in Request.objects.filter(authority__email__iexact=parsed.from_address)
         .exclude(our_reference="")
-        .select_related("authority")
+        .select_related("authority", "assignee")
         if r.our_reference.casefold() in subject
     ]
     if len(candidates) == 1:
@@ -249,7 +251,7 @@ def match(parsed: ParsedMessage) -> Match:
     if parsed.is_bounce and parsed.bounced_message_ids:
         sent = (
             OutgoingMessage.objects.filter(message_id__in=parsed.bounced_message_ids)
-            .select_related("request__authority")
+            .select_related("request__authority", "request__assignee")
             .first()
         )
         if sent is not None:
