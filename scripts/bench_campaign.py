@@ -258,7 +258,7 @@ def main() -> int:
             organization=org,
             user=user,
             title="Bench: the whole catalogue",
-            authority_ids=ids,
+            authority_ids=Authority.objects.filter(active=True),  # as the form passes it
             request_fields={
                 "subject": "Video nadzor",
                 "information_sought": "Ugovori o nabavci kamera od 2019.",

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from foia.models import (
@@ -74,7 +75,7 @@ def campaign_start(
     organization: Organization,
     user: AbstractBaseUser,
     title: str,
-    authority_ids: Iterable[int],
+    authority_ids: Iterable[int] | QuerySet[Authority],
     request_fields: dict[str, Any],
     description: str = "",
     is_public: bool = False,
@@ -89,12 +90,18 @@ def campaign_start(
         earlier = Campaign.objects.filter(submission_key=submission_key).first()
         if earlier is not None:
             return earlier, False
-    ids = list(dict.fromkeys(int(pk) for pk in authority_ids))
-    if not ids:
-        raise ValidationError({"authorities": [_("Choose at least one authority.")]})
-    # Active authorities only, in one query; the order is kept (names are read per batch later).
-    active = set(Authority.objects.filter(pk__in=ids, active=True).values_list("pk", flat=True))
-    ids = [pk for pk in ids if pk in active]
+    if isinstance(authority_ids, QuerySet):
+        # A choice made in the database stays there: no 11,500-id parameter list to check.
+        ids = list(
+            authority_ids.filter(active=True).order_by("name", "pk").values_list("pk", flat=True)
+        )
+    else:
+        ids = list(dict.fromkeys(int(pk) for pk in authority_ids))
+        if not ids:
+            raise ValidationError({"authorities": [_("Choose at least one authority.")]})
+        # Active authorities only, in one query; the order is kept.
+        active = set(Authority.objects.filter(pk__in=ids, active=True).values_list("pk", flat=True))
+        ids = [pk for pk in ids if pk in active]
     if not ids:
         raise ValidationError({"authorities": [_("None of the chosen authorities is active.")]})
     _check_letter(organization, user, request_fields)

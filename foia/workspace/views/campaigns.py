@@ -165,7 +165,7 @@ def _start(request, form: CampaignForm, selection):
             title=form.cleaned_data["title"],
             description=form.cleaned_data["description"],
             is_public=form.cleaned_data["is_public"],
-            authority_ids=selection.ids,
+            authority_ids=selection.query,
             request_fields=form.request_fields(),
             submission_key=form.cleaned_data.get("submission_key"),
         )
