@@ -16,8 +16,9 @@ point it at real data.
    worker has created every draft; then a re-run of the build (it must create nothing).
 3. The campaign page (paged, filtered) p50/p95 and its query count, through the test client.
 4. The report: the CSV of every row, the PDF summary with charts, the letters ZIP.
-5. Sending and reminder throughput belong to the e-mail and reminder work; measured by their own
-   benchmarks (printed here as not measured when not run).
+5. Sending throughput and 6. reminders due at once: the e-mail and reminder work's own benchmarks
+   (scripts/bench_mail_out.py, scripts/bench_reminder_batch.py), run here on their own scratch
+   databases; "not measured" with the reason when one is missing or fails.
 """
 
 from __future__ import annotations
@@ -195,6 +196,13 @@ def main() -> int:
     parser.add_argument("--authorities", type=int, default=11500)
     parser.add_argument("--tracked", type=int, default=1500)
     parser.add_argument("--samples", type=int, default=40)
+    parser.add_argument(
+        "--no-others",
+        dest="others",
+        action="store_false",
+        help="skip the sending and reminder benchmarks (scripts/bench_mail_out.py, "
+        "scripts/bench_reminder_batch.py)",
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres") or not os.environ.get("REDIS_URL"):
@@ -349,11 +357,38 @@ def main() -> int:
         f"   letters of the drafts (ZIP, text above {campaigns_letters_max()} drafts): "
         f"{seconds:.2f} s, {len(response.content) / 1e6:.1f} MB"
     )
-    print("\n5. Sending and reminders")
-    print("   sending throughput: not measured: the e-mail sending of campaigns is measured by")
-    print("   the mail-out work's own benchmark, not by this script")
-    print("   reminder throughput: not measured: see make bench-reminders (the reminder work)")
+    print("\n5. Sending (the e-mail work's benchmark, one real worker, a real SMTP server)")
+    _run_other("bench_mail_out.py", [], "foia_mailout_bench", args.others)
+    print("\n6. Reminders due at once (the reminder work's benchmark)")
+    _run_other(
+        "bench_reminder_batch.py",
+        ["--due", str(args.authorities)],
+        "foia_reminder_batch_bench",
+        args.others,
+    )
     return 0
+
+
+def _run_other(script: str, extra: list[str], database: str, enabled: bool) -> None:
+    """Run another part's benchmark on its own scratch database, its output shown as it is."""
+    path = ROOT / "scripts" / script
+    if not enabled:
+        print(f"   not measured: --no-others was given ({script})")
+        return
+    if not path.exists():
+        print(f"   not measured: scripts/{script} is not in the tree")
+        return
+    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + database
+    sys.stdout.flush()
+    result = subprocess.run(
+        [sys.executable, str(path), *extra],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        timeout=3600,
+        check=False,
+    )
+    if result.returncode:
+        print(f"   not measured: scripts/{script} stopped with exit code {result.returncode}")
 
 
 def _login(client, user) -> None:

@@ -31,7 +31,7 @@ from foia.workspace import campaign_selectors
 
 # One PDF per letter costs a WeasyPrint run (~0.1 s): above this the ZIP holds the text letters.
 LETTERS_PDF_MAX = 300
-LETTERS_PER_PART = 1000
+LETTERS_PER_PART = 500
 
 
 class _Echo:
