@@ -257,3 +257,21 @@ def test_every_step_of_a_long_timeline_has_a_working_correction_page(
         assert form["occurred_on"].value() == event.occurred_on, event.kind
         assert "documents" not in form.fields and "is_public" not in form.fields
         assert editor_client.get(retract_url(event)).status_code == 200, event.kind
+
+
+def test_saving_the_correction_form_unchanged_says_nothing_was_changed(
+    editor_client, refusal, frozen
+):
+    page = editor_client.get(correct_url(refusal))
+    form = page.context["form"]
+    data = {
+        name: form[name].value() for name in form.fields if form[name].value() not in (None, "")
+    }
+    data["occurred_on"] = refusal.occurred_on.isoformat()
+    data["received_on"] = refusal.received_on.isoformat()
+    data["decision_date"] = refusal.decision_date.isoformat()
+    data["why"] = "Checking."
+    response = editor_client.post(correct_url(refusal), data)
+    assert response.status_code == 200
+    assert "Nothing was changed." in " ".join(response.context["form"].non_field_errors())
+    assert not EventRevision.objects.exists()

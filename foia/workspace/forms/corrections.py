@@ -30,9 +30,9 @@ class CorrectionMixin:
         self.order_fields([name for name in self.fields if name != "why"] + ["why"])
 
     def changes(self) -> dict:
-        """Every fact the form shows, as entered; the service keeps only what differs."""
+        """The facts changed in the form (the service compares them with the stored event)."""
         data = self.cleaned_data
-        return {name: data.get(name) for name in self.fields if name in CORRECTABLE_FIELDS}
+        return {name: data.get(name) for name in self.changed_data if name in CORRECTABLE_FIELDS}
 
 
 @cache
