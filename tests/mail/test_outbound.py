@@ -257,10 +257,10 @@ def test_a_refused_connection_is_retried_with_a_doubling_delay(
     message = queue_request(make_request(), owner)
     delays = []
     for _attempt in range(3):
-        started = timezone.now()
         assert services.deliver(message.pk) == "retrying"
         message.refresh_from_db()
-        delays.append(round((message.next_attempt_at - started).total_seconds()))
+        # Both written with the same "now" when the attempt failed.
+        delays.append(round((message.next_attempt_at - message.updated_at).total_seconds()))
         travel.shift(message.next_attempt_at - timezone.now() + dt.timedelta(seconds=1))
     assert delays == [10, 20, 40]
     assert "refused" in message.last_error
@@ -537,3 +537,46 @@ def test_a_message_that_cannot_be_composed_fails_with_its_reason(
     assert message.state == MessageState.FAILED
     assert "the PDF renderer crashed" in message.last_error
     assert smtp_settings.messages == []
+
+
+def test_a_campaign_run_finishes_a_message_accepted_but_not_yet_recorded(
+    campaign, owner, smtp_settings, travel, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        services.campaign_send(campaign=campaign, user=owner)
+    first = OutgoingMessage.objects.filter(campaign=campaign).order_by("pk").first()
+    # As if a worker was cut off right after the server's acceptance was committed.
+    assert services.claim(first.pk, now=timezone.now())
+    OutgoingMessage.objects.filter(pk=first.pk).update(
+        state=MessageState.SENT, accepted_at=timezone.now(), claimed_until=None
+    )
+    assert services.campaign_next_run(campaign.pk) is not None
+    services.campaign_deliver(campaign.pk, sleep=lambda s: None)
+    first.refresh_from_db()
+    assert first.recorded and first.event.kind == EventKind.SENT
+    assert len(smtp_settings.messages) == 3  # the other three; the first is not sent again
+    assert services.campaign_next_run(campaign.pk) is None
+
+
+def test_a_task_cut_off_by_the_soft_time_limit_hands_the_work_on(monkeypatch, settings):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from foia.mail.outbound import tasks
+
+    settings.MAIL_CLAIM_LEASE_SECONDS = 300
+    scheduled = []
+
+    def cut_off(*args, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(services, "campaign_deliver", cut_off)
+    monkeypatch.setattr(services, "deliver", cut_off)
+    monkeypatch.setattr(
+        tasks.send_campaign_task, "apply_async", lambda *a, **k: scheduled.append(("c", a, k))
+    )
+    monkeypatch.setattr(
+        tasks.send_message_task, "apply_async", lambda *a, **k: scheduled.append(("m", a, k))
+    )
+    assert tasks.send_campaign_task.run(7) == {"interrupted": 1}
+    assert tasks.send_message_task.run(8) == "interrupted"
+    assert scheduled == [("c", ((7,),), {}), ("m", ((8,),), {"countdown": 301})]

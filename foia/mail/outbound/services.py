@@ -615,10 +615,11 @@ def campaign_deliver(
     """Send the campaign's due messages one by one at ``MAIL_SEND_RATE``, for at most
     ``budget_seconds`` (under the task time limit); what is left is handed to the next run.
     Each message is claimed on its own, so a crash resumes without duplicates."""
+    # Half the soft time limit: one slow message (a PDF, a busy database) must not reach it.
     budget = (
         budget_seconds
         if budget_seconds is not None
-        else max(settings.CELERY_TASK_SOFT_TIME_LIMIT - 15, 5)
+        else max(settings.CELERY_TASK_SOFT_TIME_LIMIT / 2, 5)
     )
     interval = 1.0 / settings.MAIL_SEND_RATE if settings.MAIL_SEND_RATE > 0 else 0.0
     started = time.monotonic()
@@ -630,6 +631,7 @@ def campaign_deliver(
             Q(state=MessageState.QUEUED, next_attempt_at__lte=now)
             | Q(state=MessageState.QUEUED, next_attempt_at__isnull=True)
             | Q(state=MessageState.SENDING, claimed_until__lt=now)
+            | Q(state=MessageState.SENT, recorded=False)
         )
         message_id = pending.order_by("pk").values_list("pk", flat=True).first()
         if message_id is None:
@@ -651,6 +653,7 @@ def campaign_next_run(campaign_id: int) -> dt.datetime | None:
     if rows.filter(
         Q(state=MessageState.QUEUED, next_attempt_at__lte=now)
         | Q(state=MessageState.QUEUED, next_attempt_at__isnull=True)
+        | Q(state=MessageState.SENT, recorded=False)
     ).exists():
         return now
     retry = (

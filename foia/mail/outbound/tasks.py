@@ -4,6 +4,8 @@ next attempt), so a lost task or a killed worker loses nothing: the sweep hands 
 from __future__ import annotations
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import DatabaseError
 
 from foia.mail.outbound import services
@@ -18,7 +20,15 @@ from foia.mail.outbound import services
     max_retries=6,
 )
 def send_message_task(message_id: int) -> str:
-    outcome = services.deliver(message_id)
+    try:
+        outcome = services.deliver(message_id)
+    except SoftTimeLimitExceeded:
+        # Cut off mid-send (a slow server or database): the claim's lease expires, then the
+        # message is taken again — or, if the server had accepted it, only its step is recorded.
+        send_message_task.apply_async(
+            (message_id,), countdown=settings.MAIL_CLAIM_LEASE_SECONDS + 1
+        )
+        return "interrupted"
     if outcome == "retrying":
         from foia.mail.outbound.models import OutgoingMessage
 
@@ -41,7 +51,13 @@ def send_message_task(message_id: int) -> str:
     max_retries=6,
 )
 def send_campaign_task(campaign_id: int) -> dict:
-    outcomes = services.campaign_deliver(campaign_id)
+    try:
+        outcomes = services.campaign_deliver(campaign_id)
+    except SoftTimeLimitExceeded:
+        # Go on with the rest in a fresh task; the interrupted message is taken again after its
+        # lease (or only its step is recorded, if the server had accepted it).
+        send_campaign_task.apply_async((campaign_id,))
+        return {"interrupted": 1}
     next_run = services.campaign_next_run(campaign_id)
     if next_run is not None:
         send_campaign_task.apply_async((campaign_id,), eta=next_run)
