@@ -52,6 +52,7 @@ from foia.notifications.models import (
     DeliveryState,
     Notification,
     Reminder,
+    ReminderMessage,
     ReminderState,
 )
 from foia.notifications.services import (
@@ -464,6 +465,7 @@ def _deliver_claimed(claimed: list[int], *, token: str, now: dt.datetime) -> Cou
         if not live:
             return outcomes
         items, users, inapp = _ensure_items(live)
+        settle_sent_messages(items)
         langs = {pk: language for pk, (_mode, language) in user_prefs(users.values(), "").items()}
         _notify_in_app(inapp, langs, renderer, now=now)
         emit_webhooks(live)
@@ -614,15 +616,25 @@ def emit_for(reminder: Reminder, emit) -> None:
 
 
 def _send_person(items, user, by_pk, language, renderer, mail_connection, *, now) -> None:
+    """Send one person their message and record it: the message row is marked sent in a one-row
+    commit right after the server accepted it, then its deliveries (see ReminderMessage)."""
     reminders = [by_pk[d.reminder_id] for d in items]
     for d in items:
         d.first_attempt_at = d.first_attempt_at or now
         d.attempts += 1
+    record = None
     try:
         message = render_batch_email(reminders, user, language, renderer)
         message.connection = mail_connection
+        record = ReminderMessage.objects.create(
+            user=user,
+            message_id=message.extra_headers["Message-ID"],
+            delivery_ids=[d.pk for d in items],
+        )
         message.send()
     except Exception as exc:  # refused, timed out, no server: retry later, never drop
+        if record is not None:
+            ReminderMessage.objects.filter(pk=record.pk).delete()
         give_up = now - min(d.first_attempt_at for d in items) >= dt.timedelta(
             hours=settings.REMINDER_RETRY_WINDOW_HOURS
         )
@@ -632,6 +644,7 @@ def _send_person(items, user, by_pk, language, renderer, mail_connection, *, now
         }
         log.warning("reminder batch: message to user %s failed (%s)", user.pk, exc)
     else:
+        ReminderMessage.objects.filter(pk=record.pk).update(sent_at=now)  # the one-row commit
         values = {"state": DeliveryState.SENT, "sent_at": now, "last_error": ""}
     # One attempt count for the whole message: retries keep the items of a person together.
     attempts = max(d.attempts for d in items)
@@ -642,8 +655,7 @@ def _send_person(items, user, by_pk, language, renderer, mail_connection, *, now
     for d in items:
         for name, value in values.items():
             setattr(d, name, value)
-    # The outcome of this person's message, committed right after the server answered: plain
-    # UPDATEs by primary key (bulk_update's CASE per row costs seconds for thousands of rows).
+    # Plain UPDATEs by primary key (bulk_update's CASE per row costs seconds for thousands).
     with transaction.atomic():
         for chunk in _chunks([d.pk for d in items], WRITE_BATCH):
             Delivery.objects.filter(pk__in=chunk).update(
@@ -651,6 +663,47 @@ def _send_person(items, user, by_pk, language, renderer, mail_connection, *, now
                 first_attempt_at=Coalesce("first_attempt_at", Value(now)),
                 **values,
             )
+        if record is not None and values["state"] == DeliveryState.SENT:
+            ReminderMessage.objects.filter(pk=record.pk).update(settled=True)
+
+
+def settle_sent_messages(items: dict[int, list[Item]]) -> int:
+    """Deliveries still pending although the message that carried them was accepted (a worker
+    killed after the acceptance, before it recorded them): marked sent, not sent again."""
+    pending = {
+        d.pk: d
+        for group in items.values()
+        for d in group
+        if d.channel == Channel.EMAIL and d.state == DeliveryState.PENDING
+    }
+    if not pending:
+        return 0
+    users = {d.user_id for d in pending.values()}
+    settled = 0
+    messages = ReminderMessage.objects.filter(
+        user_id__in=users, settled=False, sent_at__isnull=False
+    )
+    for record in messages:
+        ids = [pk for pk in record.delivery_ids if pk in pending]
+        for chunk in _chunks(ids, WRITE_BATCH):
+            Delivery.objects.filter(pk__in=chunk, state=DeliveryState.PENDING).update(
+                state=DeliveryState.SENT,
+                sent_at=record.sent_at,
+                attempts=F("attempts") + 1,
+                next_attempt_at=None,
+                last_error="",
+            )
+        for pk in ids:
+            d = pending[pk]
+            d.state, d.sent_at, d.next_attempt_at, d.last_error = (
+                DeliveryState.SENT,
+                record.sent_at,
+                None,
+                "",
+            )
+        ReminderMessage.objects.filter(pk=record.pk).update(settled=True)
+        settled += len(ids)
+    return settled
 
 
 def render_batch_email(

@@ -214,3 +214,29 @@ class DigestRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.day}"
+
+
+class ReminderMessage(models.Model):
+    """One e-mail of a reminder batch (a person's reminders of one sweep), written before it is
+    sent and marked sent in a one-row commit right after the SMTP server accepted it. Marking the
+    thousands of deliveries it carries takes longer; a worker killed in between leaves this row
+    to say they went out (foia.notifications.batch settles them instead of sending again)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    message_id = models.CharField(max_length=200)
+    delivery_ids = models.JSONField(default=list)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    settled = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["user"],
+                condition=models.Q(settled=False),
+                name="remindermessage_unsettled",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.message_id

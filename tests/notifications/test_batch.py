@@ -241,3 +241,31 @@ def test_the_send_reminders_command_sends_one_message_per_person(many, clock):
     call_command("send_reminders", "--now", "2026-11-10T08:05", stdout=out)
     assert "4 sent" in out.getvalue()
     assert len(mail.outbox) == 2
+
+
+def test_a_worker_killed_after_the_server_accepted_a_message_does_not_send_it_again(
+    many, clock, settings, monkeypatch
+):
+    from foia.notifications.models import ReminderMessage
+
+    many(5)
+    clock(SWEEP)
+    ids = services.sweep(now=SWEEP, dispatch=False).to_send
+
+    def killed(*args, **kwargs):  # dies while recording the accepted message's deliveries
+        raise SystemExit("kill -9")
+
+    monkeypatch.setattr(batch, "Coalesce", killed)
+    with pytest.raises(SystemExit):
+        batch.deliver_batch(ids, now=SWEEP)
+    monkeypatch.undo()
+    assert len(mail.outbox) == 1  # the first person's message went out
+    assert ReminderMessage.objects.filter(sent_at__isnull=False, settled=False).count() == 1
+    assert not Delivery.objects.filter(state=DeliveryState.SENT).exists()
+
+    later = SWEEP + dt.timedelta(seconds=settings.REMINDER_CLAIM_LEASE_SECONDS + 60)
+    recovered = services.sweep(now=later, dispatch=False).recovered
+    assert batch.deliver_batch(recovered, now=later) == {"sent": 5}
+    assert sorted(m.to[0] for m in mail.outbox) == ["colleague@example.org", "owner@example.org"]
+    assert Delivery.objects.filter(state=DeliveryState.SENT).count() == 10
+    assert not ReminderMessage.objects.filter(settled=False).exists()
