@@ -11,7 +11,7 @@ from foia.webhooks import services
 from foia.webhooks.models import WebhookDelivery
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def deliver_webhook_task(delivery_id: int) -> str:
     result = services.deliver(delivery_id)
     if result == "retry":
@@ -26,7 +26,7 @@ def deliver_webhook_task(delivery_id: int) -> str:
     return result
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, ignore_result=True)
 def sweep_webhooks_task() -> int:
     ids = services.due_deliveries()
     for pk in ids:

@@ -114,7 +114,7 @@ def test_no_api_endpoint_shows_private_data_or_unpublished_requests(api, no_thro
     # The organisation's API is closed without a token.
     assert api.get("/api/v1/workspace/requests/").status_code == 401
 
-    assert len(bodies) > 300
+    assert len(bodies) > 200
     for text in bodies:
         decoded = json.dumps(json.loads(text), ensure_ascii=False)
         for secret in secrets:

@@ -95,35 +95,38 @@ def schemathesis_token(story, owner, org, no_throttle):
 def _fuzz(api_schema, *, headers_for, max_examples: int) -> tuple[int, list[str]]:
     """Every operation of the live schema, with valid and invalid generated input; returns the
     number of calls and the failures (each with the request that caused it)."""
-    calls, failures = 0, []
+    calls_and_failures = {"calls": 0, "failures": []}
     for result in api_schema.get_all_operations():
         operation = result.ok()
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-
-            @given(case=operation.as_strategy(generation_mode=mode))
-            @hypothesis_settings(
-                max_examples=max_examples,
-                deadline=None,
-                suppress_health_check=list(HealthCheck),
-                derandomize=True,
-                database=None,
-                phases=[Phase.explicit, Phase.generate],
-            )
-            def run(case, mode=mode):
-                nonlocal calls
-                for headers in headers_for(case):
-                    calls += 1
-                    try:
-                        case.call_and_validate(headers=headers, checks=CHECKS)
-                    except Exception as exc:  # collect, to report every operation at once
-                        failures.append(f"{case.method} {case.formatted_path} {mode}: {exc}"[:1500])
-
+            run = _runner(operation, mode, headers_for, max_examples, calls_and_failures)
             try:
                 run()
             except Unsatisfiable:
                 # No input of this mode exists (an operation without parameters has no invalid one).
                 assert mode == GenerationMode.NEGATIVE, operation.label
-    return calls, failures
+    return calls_and_failures["calls"], calls_and_failures["failures"]
+
+
+def _runner(operation, mode, headers_for, max_examples: int, out: dict):
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @hypothesis_settings(
+        max_examples=max_examples,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+    )
+    def run(case):
+        for headers in headers_for(case):
+            out["calls"] += 1
+            try:
+                case.call_and_validate(headers=headers, checks=CHECKS)
+            except Exception as exc:  # collect, to report every operation at once
+                out["failures"].append(f"{case.method} {case.formatted_path} {mode}: {exc}"[:1500])
+
+    return run
 
 
 @pytest.mark.django_db

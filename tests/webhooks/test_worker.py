@@ -42,12 +42,13 @@ def broker(redis_server):
     """This process enqueues on the test's Redis too (emit() schedules after the commit)."""
     from config.celery import app
 
-    saved = app.conf.broker_url
+    saved = app.conf.broker_url, app.conf.broker_transport_options
     app.conf.broker_url = redis_server.url
+    app.conf.broker_transport_options = {"visibility_timeout": 5}
     app._pool = None
     app.amqp._producer_pool = None
     yield redis_server
-    app.conf.broker_url = saved
+    app.conf.broker_url, app.conf.broker_transport_options = saved
     app._pool = None
     app.amqp._producer_pool = None
 
