@@ -147,13 +147,33 @@ def generate(n: int, authorities: int, appeals: int) -> None:
     cursor.execute("SET work_mem = '64MB'")
     started = time.perf_counter()
 
+    # Columns added to the models after this generator was written get a neutral value instead
+    # of failing the bulk inserts (blank text, false, 0, empty JSON); removed again at the end.
+    cursor.execute(
+        """
+        SELECT table_name, column_name, data_type FROM information_schema.columns
+        WHERE table_schema = 'public' AND is_nullable = 'NO' AND column_default IS NULL
+          AND (table_name LIKE 'foia\\_%%' OR table_name LIKE 'stats\\_%%')
+          AND data_type IN ('text', 'character varying', 'boolean', 'integer', 'smallint',
+                            'bigint', 'jsonb')
+        """
+    )
+    neutral = {"boolean": "false", "jsonb": "'{}'::jsonb", "text": "''", "character varying": "''"}
+    defaulted = cursor.fetchall()
+    for table, column, kind in defaulted:
+        if column == "id":
+            continue
+        value = neutral.get(kind, "0")
+        cursor.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" SET DEFAULT {value}')
+
     cursor.execute(
         "INSERT INTO foia_organization (id, name, slug, address, email, website, created_at) "
         "VALUES (1, 'Bench NGO', 'bench', '', '', '', now())"
     )
     cursor.execute(
-        "INSERT INTO foia_campaign (id, title, description, is_public, created_at, organization_id) "
-        "VALUES (1, 'Kamere u lokalnim samoupravama', '', true, now(), 1)"
+        "INSERT INTO foia_campaign (id, title, description, is_public, created_at, organization_id, "
+        "build_state, build_total, build_done, build_error, build_plan) "
+        "VALUES (1, 'Kamere u lokalnim samoupravama', '', true, now(), 1, 'done', 0, 0, '', '{}')"
     )
 
     # Authorities, with their search terms computed by the same Python analysis as the app's.
@@ -168,10 +188,11 @@ def generate(n: int, authorities: int, appeals: int) -> None:
         terms.append((i, search.document(name, "", place)))
     with cursor.cursor.copy(
         "COPY foia_authority (id, name, short_name, kind, address, place, email, website, active, "
-        "appeal_route_override, created_at, updated_at) FROM STDIN"
+        "appeal_route_override, search_key, created_at, updated_at) FROM STDIN"
     ) as copy:
         for i, name, kind, place in rows:
-            copy.write_row((i, name, "", kind, place, place, "", "", True, "", today, today))
+            key = search.name_key(name, "", place)
+            copy.write_row((i, name, "", kind, place, place, "", "", True, "", key, today, today))
     cursor.execute("CREATE TEMP TABLE bench_terms (authority_id bigint PRIMARY KEY, terms text)")
     with cursor.cursor.copy("COPY bench_terms FROM STDIN") as copy:
         for row in terms:
@@ -460,6 +481,9 @@ def generate(n: int, authorities: int, appeals: int) -> None:
     old = connection.get_autocommit()
     connection.set_autocommit(True)
     cursor = connection.cursor()
+    for table, column, _kind in defaulted:
+        if column != "id":
+            cursor.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" DROP DEFAULT')
     cursor.execute("VACUUM ANALYZE")
     connection.set_autocommit(old)
     log(f"  vacuum analyze done ({time.perf_counter() - started:.0f}s)")
