@@ -93,6 +93,22 @@ def start_redis(tmp: Path) -> tuple[subprocess.Popen, str]:
     raise SystemExit("redis-server did not start")
 
 
+def group_cpu_seconds(pgid: int) -> float:
+    """User + system CPU seconds of every process in a process group (the worker and its pool)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # field 5 of stat: the process group
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
 def ensure_database(url: str) -> None:
     import psycopg
 
@@ -387,12 +403,14 @@ class Bench:
 
         # 1. throughput
         self.build()
-        self.start_worker()
+        worker = self.start_worker()
         collector.accepted.clear()
+        cpu_before = group_cpu_seconds(worker.pid)
         start = time.perf_counter()
         self.sweep()
         self.wait_final()
         seconds = time.perf_counter() - start  # the sweep and its commit included
+        cpu = group_cpu_seconds(worker.pid) - cpu_before
         states = self.batch_states()
         per_person = Counter(rcpt for rcpt, _mid in collector.accepted)
         print("1. Throughput (sweep → Redis → worker → SMTP)")
@@ -401,6 +419,11 @@ class Bench:
         print(
             f"   e-mails per person     {sorted(per_person.values())}  (target 1 each; "
             f"{len(collector.accepted)} in all)"
+        )
+        print(
+            f"   worker CPU             {cpu:8.2f} s   = {self.args.due / max(cpu, 0.01):.0f} "
+            f"reminders per worker CPU-second; load average {os.getloadavg()[0]:.1f} on "
+            f"{os.cpu_count()} cores"
         )
 
         # 3. single-reminder latency (the same worker, now idle)
