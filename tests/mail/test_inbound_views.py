@@ -273,3 +273,14 @@ def test_redaction_covers_attachment_names_and_every_reply_address(corpus_reques
     redacted = redact(text, request)
     assert "Ana" not in redacted and "foi.localhost" not in redacted
     assert "4567" not in redacted and "Anić" not in redacted
+
+
+def test_the_prefilled_event_text_is_redacted_because_an_event_can_be_public(corpus_requests):
+    from foia.mail.inbound.services import event_prefill
+
+    message = receive("23")
+    message.text = "Poštovana Ana Anić, Ulica 1: grad ima 40 kamera."
+    initial = event_prefill(message, Classification.ANSWER)
+    assert "Ana" not in initial["text"] and "Ulica 1" not in initial["text"]
+    assert "40 kamera" in initial["text"]
+    assert initial["answer_kind"] == "full" and initial["channel"] == "email"

@@ -556,15 +556,18 @@ def event_prefill(message: InboundMessage, classification: str) -> dict:
     sent_on = timezone.localdate(message.sent_at) if message.sent_at else received_on
     sent_on = min(sent_on, received_on)
     _kind, extra = EVENT_FOR[classification]
-    initial = {
+    # An event's text can be public: prefill it already redacted (requester's data, reply addresses).
+    from foia.mail.inbound.selectors import redact
+
+    text = redact(message.text, message.request)
+    return {
         "occurred_on": sent_on,
         "received_on": received_on,
         "channel": Channel.EMAIL,
-        "text": message.text[:5000],
-        "reason": message.text[:2000],
+        "text": text[:5000],
+        "reason": text[:2000],
         **extra,
     }
-    return initial
 
 
 @transaction.atomic
