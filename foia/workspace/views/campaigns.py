@@ -24,6 +24,7 @@ from foia.models import (
     RequestStatus,
     Visibility,
 )
+from foia.params import parse_id
 from foia.services import campaigns as campaigns_service
 from foia.services import requests as services
 from foia.workspace import access, campaign_reports, campaign_selectors, selectors
@@ -209,7 +210,8 @@ def _start(request, form: CampaignForm, selection):
 
 
 def _page_number(value: str | None) -> int:
-    return int(value) if value and value.isdigit() and len(value) < 7 else 1
+    number = parse_id(value or "")
+    return number if number is not None and number < 10**6 else 1
 
 
 @login_required
@@ -223,8 +225,11 @@ def detail(request, pk: int):
     ground = request.GET.get("ground", "")
     ground = ground if ground in dict(campaign_selectors.ground_choices()) else ""
     requests = campaign_selectors.campaign_requests(campaign, show=show, ground=ground, today=today)
+    tally = campaign_selectors.status_tally(campaign)
     # The page is cut on ids alone; its rows are then read with what the table shows.
     paginator = Paginator(requests.values_list("pk", flat=True), campaign_selectors.PAGE_SIZE)
+    if not show and not ground:
+        paginator.count = sum(tally.values())  # known from the tally: no second COUNT(*)
     page = paginator.get_page(_page_number(request.GET.get("page")))
     rows = selectors.campaign_rows(
         campaign,
@@ -234,8 +239,8 @@ def detail(request, pk: int):
         ),
     )
     page_drafts = [row.request for row in rows if row.request.status == RequestStatus.DRAFT]
-    counts = campaign_selectors.campaign_status_counts(campaign)
-    n_drafts = campaign.requests.filter(status=RequestStatus.DRAFT).count()
+    counts = campaign_selectors.campaign_status_counts(campaign, tally)
+    n_drafts = tally.get(RequestStatus.DRAFT, 0)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
