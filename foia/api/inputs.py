@@ -163,3 +163,17 @@ class AttachmentInput(serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True, max_length=255)
     event = Id(required=False, allow_null=True)
     is_public = serializers.BooleanField(required=False, default=False)
+
+
+class SendEmailInput(serializers.Serializer):
+    key = Line(
+        max_length=60,
+        allow_blank=False,
+        required=True,
+        help_text="Your idempotency key: the same key sends once, however often it is posted.",
+    )
+    to = serializers.ListField(
+        child=serializers.EmailField(max_length=254), required=False, max_length=10
+    )
+    subject = Line(max_length=300, allow_blank=False)
+    body = Text(allow_blank=False, max_length=100000)

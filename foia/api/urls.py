@@ -33,6 +33,11 @@ urlpatterns = [
     ),
     path("workspace/requests/<int:pk>/send/", workspace.MarkSent.as_view(), name="workspace-send"),
     path(
+        "workspace/requests/<int:pk>/send-email/",
+        workspace.SendEmail.as_view(),
+        name="workspace-send-email",
+    ),
+    path(
         "workspace/requests/<int:pk>/events/",
         workspace.RecordEvent.as_view(),
         name="workspace-events",

@@ -425,3 +425,23 @@ def test_incoming_messages_of_a_request(owner, make_token, as_token, make_reques
     body = client.get(f"/api/v1/workspace/requests/{request.pk}/messages/").json()
     assert [m["subject"] for m in body["results"]] == ["Re: Safe City"]
     assert body["next"] is None
+
+
+def test_send_a_draft_by_email_once_per_key(owner, make_token, as_token, make_request, viewer):
+    from foia.mail.outbound.models import OutgoingMessage
+
+    request = make_request()
+    client = as_token(make_token(owner))
+    url = f"/api/v1/workspace/requests/{request.pk}/send-email/"
+    first = client.post(url, {"key": "newsroom-17"}, format="json")
+    assert first.status_code == 202, first.json()
+    assert first.json()["to"] == ["info@mup.gov.rs"]
+    again = client.post(url, {"key": "newsroom-17"}, format="json")
+    assert again.json()["id"] == first.json()["id"]
+    message = OutgoingMessage.objects.get()
+    assert message.include_form_pdf and request.authority.name in message.body  # the letter
+    assert (
+        client.post(url, {"key": "x", "to": ["not-an-address"]}, format="json").status_code == 400
+    )
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {make_token(viewer, scope=Scope.READ)}")
+    assert client.post(url, {"key": "y"}, format="json").status_code == 403

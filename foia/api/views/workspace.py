@@ -159,6 +159,64 @@ class MarkSent(TokenView):
         return Response(_event_result(event, request), status=201)
 
 
+class QueuedEmail(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    state = serializers.CharField()
+    to = serializers.ListField(child=serializers.CharField())
+    subject = serializers.CharField()
+    message_id = serializers.CharField()
+
+
+class SendEmail(TokenView):
+    """Send a draft to its authority by e-mail, as the workspace does: the letter as the text
+    (or your ``subject``/``body``), the official form as a PDF, to the authority's address (or
+    ``to``). The request is marked sent when the mail server accepts the message; ``key`` makes a
+    repeated POST send once. 202: queued."""
+
+    serializer_class = QueuedEmail
+
+    @extend_schema(
+        operation_id="workspace_requests_send_email",
+        request=inputs.SendEmailInput,
+        responses={202: QueuedEmail, **errors(400, 401, 403, 404, 429)},
+    )
+    def post(self, request, pk):
+        from foia.mail.outbound import services as mail
+        from foia.mail.outbound.models import MessageKind
+        from foia.models import EventKind
+        from foia.workspace import documents as docs
+
+        obj = self.org_request(pk, edit=True)
+        given = inputs.SendEmailInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        if obj.status != RequestStatus.DRAFT:
+            raise ValidationError({"non_field_errors": [_("This request was already sent.")]})
+        to = data.get("to") or ([obj.authority.email] if obj.authority.email else [])
+        if not to:
+            raise ValidationError(
+                {"to": [_("No e-mail address is known for this authority: give one.")]}
+            )
+        body = data.get("body")
+        if not body:
+            letter = docs.build(
+                "request", obj, today=public_selectors.today(), options=docs.Options()
+            )
+            body = docs.to_text(letter)
+        message = mail.message_queue(
+            request=obj,
+            user=request.user,
+            kind=MessageKind.REQUEST,
+            to=to,
+            subject=data.get("subject") or mail.request_subject(obj),
+            body=body,
+            idempotency_key=f"api-{self.token.pk}-{obj.pk}-{data['key']}",
+            include_form_pdf=True,
+            event_values={"kind": EventKind.SENT},
+        )
+        return Response(QueuedEmail(message).data, status=202)
+
+
 def _resolve_event_refs(obj: Request, fields: dict) -> dict:
     if fields.get("forwarded_to") is not None:
         authority = Authority.objects.filter(pk=fields["forwarded_to"]).first()
