@@ -200,7 +200,9 @@ def campaign_requests(
         qs = qs.filter(filters[show][1])
     if ground in GROUND_FIELDS:
         qs = qs.filter(**{f"facts__{GROUND_FIELDS[ground]}": True})
-    return qs.order_by("authority__name", "pk")
+    # Creation order: a campaign's drafts are created by the bodies' names (campaign_start), so
+    # this is the name order without joining and sorting 11,500 names for every page.
+    return qs.order_by("pk")
 
 
 def campaign_figures(campaign: Campaign, *, today: dt.date) -> Figures:

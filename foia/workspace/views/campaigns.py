@@ -234,9 +234,7 @@ def detail(request, pk: int):
     rows = selectors.campaign_rows(
         campaign,
         today=today,
-        requests=Request.objects.filter(pk__in=list(page.object_list)).order_by(
-            "authority__name", "pk"
-        ),
+        requests=Request.objects.filter(pk__in=list(page.object_list)).order_by("pk"),
     )
     page_drafts = [row.request for row in rows if row.request.status == RequestStatus.DRAFT]
     counts = campaign_selectors.campaign_status_counts(campaign, tally)
