@@ -238,3 +238,16 @@ def test_split_quoted_keeps_a_message_that_is_only_a_quote():
 def test_parse_never_raises_on_garbage():
     parsed = parse(b"\x00\xff" * 100)
     assert parsed.from_address == "" and parsed.attachments == []
+
+
+def test_a_message_already_filed_by_another_process_is_not_filed_twice(corpus_requests):
+    from foia.mail.inbound.models import InboundAttachment
+    from foia.mail.inbound.services import message_process, message_store
+
+    raw = corpus_files()[0].read_bytes()
+    message, _ = message_store(raw=raw, source="imap")
+    stale = InboundMessage.objects.get(pk=message.pk)  # a second reader's copy, still STORED
+    message_process(message=message)
+    message_process(message=stale)
+    assert InboundAttachment.objects.filter(message=message).count() == 1
+    assert stale.state == State.MATCHED

@@ -325,7 +325,7 @@ def message_process(*, message: InboundMessage) -> dict[str, float]:
         parsed = parse(bytes(message.raw))
     except Exception as exc:  # noqa: BLE001 - any failure to read is a message to review
         logger.warning("could not parse incoming message %s", message.pk, exc_info=True)
-        InboundMessage.objects.filter(pk=message.pk).update(
+        InboundMessage.objects.filter(pk=message.pk, state=State.STORED).update(
             state=State.HELD,
             parse_error=f"{type(exc).__name__}: {exc}"[:2000],
             hold_reason=_("The message could not be read; its raw text is kept."),
@@ -336,6 +336,14 @@ def message_process(*, message: InboundMessage) -> dict[str, float]:
     written: list[InboundAttachment] = []
     try:
         with transaction.atomic():
+            # The same message read at once by the pipe and by IMAP: the first to lock it files
+            # it; the other finds it no longer STORED and leaves it alone.
+            current = (
+                InboundMessage.objects.select_for_update().filter(pk=message.pk).values("state")
+            )
+            if [row["state"] for row in current] != [State.STORED]:
+                message.refresh_from_db()
+                return {"parse": parsed_at - started, "match": 0.0}
             found = match(parsed)
             _fill(message, parsed, found)
             written = _store_attachments(message, parsed)
