@@ -9,6 +9,7 @@ break can never reach an e-mail header or a feed title.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
@@ -89,3 +90,52 @@ def is_token(value: str) -> bool:
     """Whether ``value`` can be one of our URL tokens (``secrets.token_urlsafe``); anything else
     (NUL bytes, 10 kB, "²") is answered without a database query."""
     return bool(_TOKEN.fullmatch(value or ""))
+
+
+# Dates a form accepts: nothing in this domain happened before this or after that (the year 1
+# overflowed the time-zone arithmetic; 9999 the deadline arithmetic).
+EARLIEST_DATE = dt.date(1990, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+
+
+def check_model_fields(form: forms.BaseForm, model) -> None:
+    """Model validation for the fields of a form that skips the model's own (``_post_clean``):
+    each value meets its model field's validators (a PositiveSmallIntegerField's range, a
+    CharField's length), dates lie in a plausible range, and single-line text holds no control
+    character. Errors are added to the form next to their fields."""
+    data = getattr(form, "cleaned_data", {})
+    for name, field in form.fields.items():
+        value = data.get(name)
+        if value in (None, "", [], ()):
+            continue
+        try:
+            model_field = model._meta.get_field(name)
+        except Exception:  # a form-only field
+            model_field = None
+        try:
+            if model_field is not None and not model_field.is_relation:
+                model_field.run_validators(value)
+            day = value.date() if isinstance(value, dt.datetime) else value
+            if isinstance(day, dt.date) and not EARLIEST_DATE <= day <= LATEST_DATE:
+                raise ValidationError(
+                    _("Enter a date between %(start)s and %(end)s.")
+                    % {"start": EARLIEST_DATE.year, "end": LATEST_DATE.year},
+                    code="date_range",
+                )
+            if isinstance(value, str) and not isinstance(field.widget, forms.Textarea):
+                no_control_characters(value)
+        except ValidationError as exc:
+            if name in data:
+                form.add_error(name, exc)
+
+
+def single_line_fields(form: forms.BaseForm) -> None:
+    """Make every one-line text field of ``form`` refuse control characters (a line break in a
+    subject broke every e-mail header it reached)."""
+    for field in form.fields.values():
+        if (
+            isinstance(field, forms.CharField)
+            and not isinstance(field.widget, forms.Textarea | forms.HiddenInput)
+            and no_control_characters not in field.validators
+        ):
+            field.validators.append(no_control_characters)

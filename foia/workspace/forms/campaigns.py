@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from foia.models import LETTER_FIELDS, AuthorityKind, Channel, CopyDelivery, Organization, Request
+from foia.params import parse_id, single_line_fields
 from foia.workspace.forms.fields import DateInput
 from foia.workspace.forms.requests import MemberChoiceField, check_rights_asked, members_of
 
@@ -72,6 +73,7 @@ class CampaignForm(forms.ModelForm):
 
     def __init__(self, *args, organizations: list[Organization], kind_counts=None, **kwargs):
         super().__init__(*args, **kwargs)
+        single_line_fields(self)
         self.organizations = organizations
         if len(organizations) == 1:
             del self.fields["organization"]
@@ -152,7 +154,7 @@ class CampaignForm(forms.ModelForm):
 
     def _ids(self, name: str) -> list[int]:
         values = self.data.getlist(name) if hasattr(self.data, "getlist") else []
-        return [int(v) for v in values if v.isdigit() and len(v) < 10][:20000]
+        return [i for i in map(parse_id, values) if i is not None][:20000]
 
     def added_ids(self) -> list[int]:
         """Bodies added one by one with the search box (checkboxes named "authorities")."""

@@ -20,6 +20,7 @@ from foia.models import (
     RefusalGround,
     Request,
 )
+from foia.params import check_model_fields, single_line_fields
 from foia.services.transitions import EVENT_FIELDS
 from foia.workspace.forms.fields import (
     AuthorityField,
@@ -218,6 +219,7 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args, request_obj: Request, **kwargs):
         super().__init__(*args, **kwargs)
+        single_line_fields(self)
         self.request_obj = request_obj
         if "occurred_on" in self.fields:
             self.fields["occurred_on"].initial = timezone.localdate()
@@ -252,8 +254,9 @@ class EventForm(forms.ModelForm):
         self.order_fields([*KIND_FIELDS[self.kind], "is_public", "documents", "documents_public"])
 
     def _post_clean(self):
-        # The event is validated and written by record_event, not by the model form.
-        pass
+        # The event is validated and written by record_event, not by the model form; the
+        # fields still meet their model fields' rules (ranges, lengths, one line, plausible dates).
+        check_model_fields(self, Event)
 
     def offer_duplicate_confirmation(self) -> None:
         """Show the box that confirms a step really happened twice."""

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from foia.models import Authority
+from foia.params import parse_id, search_query
 from foia.services.uploads import check_upload
 
 
@@ -117,7 +118,7 @@ def setup_authority_picker(form: forms.BaseForm, name: str) -> None:
     field = form.fields[name]
     widget = field.widget
     if form.is_bound and not field.disabled:
-        query = (form.data.get(f"{name}_q") or "").strip()
+        query = search_query({"q": form.data.get(f"{name}_q") or ""})
         selected = form.data.get(name)
     else:
         query = ""
@@ -125,7 +126,8 @@ def setup_authority_picker(form: forms.BaseForm, name: str) -> None:
     if isinstance(selected, Authority):
         selected = selected.pk
     options: list[tuple[str, str]] = []
-    if selected and str(selected).isdigit():
+    selected = parse_id(selected if isinstance(selected, int) else str(selected or ""))
+    if selected:
         current = Authority.objects.filter(pk=selected).first()
         if current is not None:
             options.append((str(current.pk), authority_label(current)))

@@ -16,6 +16,7 @@ from foia.models import (
     Topic,
     Visibility,
 )
+from foia.params import single_line_fields
 from foia.workspace.forms.fields import (
     AuthorityField,
     DateInput,
@@ -100,6 +101,7 @@ class RequestForm(forms.ModelForm):
 
     def __init__(self, *args, organizations: list[Organization], **kwargs):
         super().__init__(*args, **kwargs)
+        single_line_fields(self)
         self.organizations = organizations
         editing = self.instance.pk is not None
         org_ids = [self.instance.organization_id] if editing else [o.pk for o in organizations]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from foia.models import EventKind, RequestStatus
+from foia.params import parse_id
 from foia.services import requests as services
 from foia.workspace import access, documents, selectors
 from foia.workspace.forms.events import KIND_GROUPS
@@ -65,8 +66,9 @@ def create(request):
             "assignee": request.user.pk,
             "want_copy": True,
         }
-        if request.GET.get("authority", "").isdigit():
-            initial["authority"] = int(request.GET["authority"])
+        authority_id = parse_id(request.GET.get("authority", ""))
+        if authority_id is not None:
+            initial["authority"] = authority_id
         form = RequestForm(initial=initial, organizations=organizations)
     return render(request, "workspace/request_form.html", {"form": form, "creating": True})
 
