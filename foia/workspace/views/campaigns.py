@@ -34,6 +34,7 @@ from foia.workspace.forms.campaigns import (
     CampaignSendForm,
 )
 from foia.workspace.forms.fields import add_service_errors, authority_label
+from foia.workspace.idempotency import idempotent
 from foia.workspace.selectors import search_authorities
 
 
@@ -95,6 +96,7 @@ def _clean_param(value: str | None) -> str:
 
 
 @login_required
+@idempotent
 def create(request):
     """One form, with its submit button from the start: the choice of bodies (kinds with counts,
     a place, a parent, a list, bodies added one by one) and the shared letter. "Show the matching

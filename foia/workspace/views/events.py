@@ -16,6 +16,7 @@ from foia.services import requests as services
 from foia.workspace import access
 from foia.workspace.forms.events import KIND_GROUPS, event_form_class
 from foia.workspace.forms.fields import add_service_errors, keep_input_without_errors
+from foia.workspace.idempotency import idempotent
 
 POSTED = (Channel.ORDINARY_POST, Channel.REGISTERED_POST)
 
@@ -86,6 +87,7 @@ def choose(request, pk: int):
 
 
 @login_required
+@idempotent
 def record(request, pk: int, kind: str):
     obj = access.get_request(request.user, pk, edit=True)
     kind = kind.replace("-", "_")

@@ -23,6 +23,7 @@ from foia.workspace.forms.requests import (
     PublishingForm,
     RequestForm,
 )
+from foia.workspace.idempotency import idempotent
 
 
 def _requester_initial(organization) -> dict:
@@ -34,6 +35,7 @@ def _requester_initial(organization) -> dict:
 
 
 @login_required
+@idempotent
 def create(request):
     organizations = access.organizations(request.user, edit=True)
     if not organizations:
@@ -229,6 +231,7 @@ def preview(request, pk: int):
 
 @login_required
 @require_POST
+@idempotent
 def add_document(request, pk: int):
     obj = access.get_request(request.user, pk, edit=True)
     form = AttachmentForm(request.POST, request.FILES, request_obj=obj)
