@@ -173,7 +173,6 @@ class Item:
     next_attempt_at: dt.datetime | None = None
     last_error: str = ""
     sent_at: dt.datetime | None = None
-    fresh: bool = False  # created by this batch
 
 
 ITEM_FIELDS = [

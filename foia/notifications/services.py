@@ -121,6 +121,10 @@ def plan_requests(requests, *, now: dt.datetime | None = None) -> None:
        cancelled (a retrying one only when its lead is no longer wanted).
     """
     requests = list(requests)
+    if len(requests) > BATCH:  # a bounded number of queries per batch of requests
+        for chunk in _chunks(requests):
+            plan_requests(chunk, now=now)
+        return
     if not requests:
         return
     now = now or timezone.now()

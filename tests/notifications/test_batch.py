@@ -269,3 +269,25 @@ def test_a_worker_killed_after_the_server_accepted_a_message_does_not_send_it_ag
     assert sorted(m.to[0] for m in mail.outbox) == ["colleague@example.org", "owner@example.org"]
     assert Delivery.objects.filter(state=DeliveryState.SENT).count() == 10
     assert not ReminderMessage.objects.filter(settled=False).exists()
+
+
+def test_plan_requests_plans_many_requests_in_the_same_number_of_queries_as_few(many, clock):
+    from foia.models import Request
+
+    def queries(n: int) -> int:
+        Request.objects.all().delete()
+        made = many(n)
+        Reminder.objects.all().delete()
+        with CaptureQueriesContext(connection) as ctx:
+            services.plan_requests(made, now=at(2026, 11, 2, 10))
+        # Five leads for each of two deadlines per request: the answer and the silence appeal.
+        assert Reminder.objects.count() == 10 * n
+        return len(
+            [
+                q
+                for q in ctx.captured_queries
+                if connection.vendor != "sqlite" or not q["sql"].startswith("INSERT")
+            ]
+        )
+
+    assert queries(3) == queries(30)
