@@ -491,6 +491,37 @@ def test_a_bounce_marks_the_message_undelivered_and_tells_the_assignee_once(
     assert note.user == colleague
     assert "550 5.1.1 User unknown" in note.body
 
+    # The authority never got it: the SENT step is taken back, so no answer deadline runs.
+    assert "taken back" in note.body
+    message.event.refresh_from_db()
+    assert message.event.retracted_at is not None
+    request.refresh_from_db()
+    assert request.status == RequestStatus.DRAFT
+    assert not request.deadlines.filter(state="open").exists()
+    # ... and it can be sent again, to a corrected address.
+    again = queue_request(request, owner, key="resend", to="pisarnica@mup.gov.rs")
+    assert services.deliver(again.pk) == "sent"
+    request.refresh_from_db()
+    assert request.status == RequestStatus.AWAITING_ANSWER
+
+
+def test_a_bounce_after_the_authority_answered_leaves_the_step_and_says_why(
+    make_request, owner, smtp_settings, travel
+):
+    request, message = sent_request(make_request, owner, smtp_settings)
+    record_event(
+        request=request,
+        kind=EventKind.ANSWER,
+        occurred_on=timezone.localdate(),
+        answer_kind="full",
+    )
+    assert services.mark_undelivered(message=message, reason="550 no such user", at=timezone.now())
+    message.refresh_from_db()
+    assert message.state == MessageState.UNDELIVERED
+    assert message.event.retracted_at is None
+    request.refresh_from_db()
+    assert request.status == RequestStatus.ANSWERED
+
 
 def test_a_database_failure_after_acceptance_records_the_step_later_without_sending_again(
     make_request, owner, smtp_settings, travel, monkeypatch

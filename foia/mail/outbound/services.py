@@ -749,12 +749,14 @@ def mark_undelivered(*, message: OutgoingMessage, reason: str, at: dt.datetime) 
     )
     if not updated:
         return False
-    request = Request.objects.select_related("organization", "assignee").get(pk=message.request_id)
-    title = _("E-mail not delivered: %(subject)s") % {"subject": request.subject}
+    message = OutgoingMessage.objects.select_related("event").get(pk=message.pk)
     body = _("The message to %(to)s was returned by the mail server: %(reason)s") % {
         "to": ", ".join(message.to),
         "reason": one_line(reason, limit=300),
     }
+    body += " " + _take_back_step(message, reason)
+    request = Request.objects.select_related("organization", "assignee").get(pk=message.request_id)
+    title = _("E-mail not delivered: %(subject)s") % {"subject": request.subject}
     Notification.objects.bulk_create(
         Notification(user=user, title=title[:300], body=body, url=request_url(request))
         for user in recipients(request)
@@ -768,3 +770,36 @@ def mark_undelivered(*, message: OutgoingMessage, reason: str, at: dt.datetime) 
         note=body,
     )
     return True
+
+
+def _take_back_step(message: OutgoingMessage, reason: str) -> str:
+    """A step that never reached its addressee does not count: its clock must not run from it.
+
+    When the bounced message went to one address only, the step it recorded (the request sent, the
+    appeal filed) is retracted through the transitions, with the bounce as the reason — the request
+    is a draft again and can be sent to a corrected address. With several recipients one of them
+    may have received it, and when later steps depend on it the timeline refuses; then the step
+    stays and the people told decide. Returns the sentence saying which happened.
+    """
+    from foia.services.transitions import retract_event
+
+    event = message.event
+    if event is None or event.retracted_at is not None:
+        return ""
+    if len(message.to) + len(message.cc) > 1:
+        return _("It went to several addresses: check whether the step still counts.")
+    try:
+        with transaction.atomic():
+            retract_event(
+                event=event,
+                by=None,
+                reason=_("E-mail returned undelivered: %(reason)s")
+                % {"reason": one_line(reason, limit=300)},
+            )
+    except ValidationError as exc:
+        return _("The step it recorded stays on the timeline: %(why)s") % {
+            "why": " ".join(exc.messages)
+        }
+    return _("The step it recorded (%(step)s) was taken back, so no deadline runs from it.") % {
+        "step": event.get_kind_display()
+    }
