@@ -98,5 +98,4 @@ def fetch(url: str, *, limit: int = 200, timeout: float = 60) -> FetchResult:
                 began = time.perf_counter()
                 client.add_flags([uid], [PROCESSED, b"\\Seen"])
                 result.timings["flag"] += time.perf_counter() - began
-        client.logout()
-    return result
+    return result  # leaving the block logs out
