@@ -251,3 +251,14 @@ def test_a_message_already_filed_by_another_process_is_not_filed_twice(corpus_re
     message_process(message=stale)
     assert InboundAttachment.objects.filter(message=message).count() == 1
     assert stale.state == State.MATCHED
+
+
+def test_format_flowed_lines_are_joined(received):
+    assert received["44"][1].message.text == "Poštovani, u prilogu je sken odgovora."
+
+
+def test_unflow_keeps_quotes_and_the_signature_separator():
+    from foia.mail.inbound.parse import unflow
+
+    assert unflow("a \nb\n> q \n> r\n-- \nsig") == "a b\n> q \n> r\n-- \nsig"
+    assert unflow("ab \ncd", delsp=True) == "abcd"

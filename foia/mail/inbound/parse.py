@@ -258,11 +258,33 @@ def split_quoted(text: str) -> tuple[str, str]:
     return text[: match.start()].rstrip(), text[match.start() :].strip()
 
 
+def unflow(text: str, *, delsp: bool = False) -> str:
+    """RFC 3676 format=flowed: a line ending in a space continues on the next (not for quotes
+    or the signature separator)."""
+    out: list[str] = []
+    joining = False
+    for line in text.split("\n"):
+        line = line.rstrip("\r")
+        if line.startswith(" ") and not line.startswith(">"):
+            line = line[1:]  # space-stuffing
+        if joining and out:
+            out[-1] += line
+        else:
+            out.append(line)
+        joining = line.endswith(" ") and line != "-- " and not line.startswith(">")
+        if joining and delsp:
+            out[-1] = out[-1][:-1]
+    return "\n".join(out)
+
+
 def _part_text(part: Message, notes: list[str]) -> str:
     data = part.get_payload(decode=True) or b""
     if not isinstance(data, bytes):
         data = str(data).encode("utf-8", "replace")
-    return clean_text(decode_bytes(data, part.get_content_charset(), notes))
+    text = clean_text(decode_bytes(data, part.get_content_charset(), notes))
+    if part.get_content_type() == "text/plain" and (part.get_param("format") or "") == "flowed":
+        text = unflow(text, delsp=(part.get_param("delsp") or "").lower() == "yes")
+    return text
 
 
 # --- attachments ------------------------------------------------------------------------------------
