@@ -451,6 +451,13 @@ class OrgDocumentSerializer(serializers.Serializer):
     event = serializers.IntegerField(source="event_id", allow_null=True)
     is_public = serializers.BooleanField()
     uploaded_at = serializers.DateTimeField()
+    download_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download_url(self, obj) -> str:
+        path = reverse("api:workspace-document", args=[obj.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
 
 class OrgRequestDetail(OrgRequestSerializer):
@@ -468,7 +475,9 @@ class OrgRequestDetail(OrgRequestSerializer):
 
     @extend_schema_field(OrgDocumentSerializer(many=True))
     def get_documents(self, obj) -> list:
-        return OrgDocumentSerializer(self.context["documents"], many=True).data
+        return OrgDocumentSerializer(
+            self.context["documents"], many=True, context=self.context
+        ).data
 
 
 class OrgDeadlineSerializer(DeadlineSerializer):

@@ -62,6 +62,11 @@ urlpatterns = [
         workspace.AddAttachment.as_view(),
         name="workspace-attachments",
     ),
+    path(
+        "workspace/documents/<int:pk>/",
+        workspace.DocumentDownload.as_view(),
+        name="workspace-document",
+    ),
     path("workspace/deadlines/", workspace.DueDeadlines.as_view(), name="workspace-deadlines"),
     # Anything else under /api/v1/ (an id that is no number, a mistyped path): a JSON 404.
     re_path(r"^.*$", NotFoundView.as_view()),

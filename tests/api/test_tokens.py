@@ -250,7 +250,15 @@ def test_upload_a_document_with_the_forms_checks(owner, make_token, as_token, ma
         f"/api/v1/workspace/requests/{request.pk}/attachments/", {"file": pdf}, format="multipart"
     )
     assert response.status_code == 201, response.json()
-    assert response.json()["document"]["content_type"] == "application/pdf"
+    document = response.json()["document"]
+    assert document["content_type"] == "application/pdf"
+    download = client.get(document["download_url"])
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert "attachment" in download["Content-Disposition"]
+    from rest_framework.test import APIClient
+
+    assert APIClient().get(document["download_url"]).status_code == 401
     exe = SimpleUploadedFile("odgovor.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff")
     response = client.post(
         f"/api/v1/workspace/requests/{request.pk}/attachments/", {"file": exe}, format="multipart"

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -385,7 +386,40 @@ class AddAttachment(TokenView):
                 raise ValidationError({"file": exc.messages}) from None
             raise
         attachment = Attachment.objects.get(pk=attachment.pk)
-        return Response({"document": s.OrgDocumentSerializer(attachment).data}, status=201)
+        return Response(
+            {"document": s.OrgDocumentSerializer(attachment, context={"request": request}).data},
+            status=201,
+        )
+
+
+class DocumentDownload(TokenView):
+    """A stored document of the organisation's requests, as a download (never rendered inline)."""
+
+    @extend_schema(
+        operation_id="workspace_documents_download",
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            **errors(401, 404, 429),
+        },
+    )
+    def get(self, request, pk):
+        attachment = access.get_attachment(request.user, path_id(pk))
+        if attachment.request.organization_id != self.token.organization_id:
+            raise Http404
+        try:
+            handle = attachment.file.open("rb")
+        except (FileNotFoundError, ValueError) as exc:
+            raise Http404 from exc
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type="application/octet-stream",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class DueDeadlines(TokenView):
