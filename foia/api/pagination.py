@@ -141,7 +141,10 @@ class KeysetPagination(BasePagination):
                 for j in range(i):
                     term &= Q(**{names[j]: values[j]})
                 condition |= term
-            queryset = queryset.filter(condition)
+            # The first key's bound alone lets the index on it start the scan at the cursor.
+            first_later = descending[0] != backwards
+            bound = Q(**{f"{names[0]}__{'lte' if first_later else 'gte'}": values[0]})
+            queryset = queryset.filter(bound & condition)
         order = [
             ("-" if (desc != backwards) else "") + name
             for name, desc in zip(names, descending, strict=True)
