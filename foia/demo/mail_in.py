@@ -117,10 +117,13 @@ def seed_incoming_mail(org: Organization, user) -> int:
             InboundMessage.objects.filter(pk=outcome.message.pk).update(
                 classification=Classification.ANSWER, event=event, handled_by=user
             )
-    if len(waiting) > 1:
-        message_receive(
-            raw=_bounce(waiting[1], when=now - dt.timedelta(days=1)), source=Source.DEMO
-        )
+    # The bounce takes the sending's step back (the request is a draft again), so a second run
+    # finds the request no longer waiting: it must pick the message it bounced the first time.
+    bounced = next((m for m in sent if m.state == MessageState.UNDELIVERED), None)
+    if bounced is None and len(waiting) > 1:
+        bounced = waiting[1]
+    if bounced is not None:
+        message_receive(raw=_bounce(bounced, when=now - dt.timedelta(days=1)), source=Source.DEMO)
     ministry = sent[0].request.authority if sent else None
     held = EmailMessage()
     held["From"] = f"Pisarnica <{ministry.email if ministry else 'pisarnica@example.rs'}>"
