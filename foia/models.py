@@ -53,6 +53,21 @@ class AppealRoute(models.TextChoices):
 
 
 class AuthorityQuerySet(models.QuerySet):
+    # The derived search key is set on every write path, bulk ones included (they skip save()).
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.refresh_search_key()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if {"name", "short_name", "place"} & set(fields):
+            for obj in objs:
+                obj.refresh_search_key()
+            fields = [*fields, "search_key"] if "search_key" not in fields else fields
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
     def matching(self, query: str) -> AuthorityQuerySet:
         """Authorities whose name, short name, place or initials start a word with every word
         typed, in any script, with or without diacritics; names starting with the first word

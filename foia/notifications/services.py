@@ -152,6 +152,9 @@ def plan_requests(requests, *, now: dt.datetime | None = None) -> None:
     def change(reminder: Reminder, **values) -> None:
         for name, value in values.items():
             setattr(reminder, name, value)
+        # Only a moved reminder needs its time written: cancellations group by state alone.
+        moved = "send_at" in values or getattr(reminder, "_moved", False)
+        reminder._moved = moved
         to_update[reminder.pk] = reminder
 
     for deadline in deadlines:
@@ -190,10 +193,12 @@ def plan_requests(requests, *, now: dt.datetime | None = None) -> None:
     # Plain UPDATEs grouped by their new values (bulk_update's CASE per row is slow at scale).
     by_values: dict[tuple, list[int]] = {}
     for reminder in to_update.values():
-        by_values.setdefault((reminder.state, reminder.send_at), []).append(reminder.pk)
+        when = reminder.send_at if reminder._moved else None
+        by_values.setdefault((reminder.state, when), []).append(reminder.pk)
     for (state, when), ids in by_values.items():
+        values = {"state": state} if when is None else {"state": state, "send_at": when}
         for chunk in _chunks(ids):
-            Reminder.objects.filter(pk__in=chunk).update(state=state, send_at=when)
+            Reminder.objects.filter(pk__in=chunk).update(**values)
 
 
 def replan_organization(organization_id: int, *, now: dt.datetime | None = None) -> int:

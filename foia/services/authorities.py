@@ -618,13 +618,7 @@ def _write(
     later_parents: list[_Row],
 ) -> None:
     """Create, update, then link the parents that this import creates: all or nothing."""
-    # bulk writes skip save(): the derived search key is set here for the rows whose names change.
-    for authority in new.values():
-        authority.refresh_search_key()
-    if changed_fields & {"name", "short_name", "place"}:
-        changed_fields = changed_fields | {"search_key"}
-        for authority in changed.values():
-            authority.refresh_search_key()
+    # The derived search key follows in bulk_create/bulk_update (AuthorityQuerySet).
     with transaction.atomic():
         everyone = _create_by_generation(new, existing, later_parents)
         for row in later_parents:

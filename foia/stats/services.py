@@ -302,18 +302,30 @@ def forget_facts(request_ids: Sequence[int]) -> None:
 
 
 def authorities_changed(authority_ids: Sequence[int]) -> None:
-    """Authorities renamed or re-classified: their requests' search terms and facts follow."""
-    for authority in Authority.objects.filter(pk__in=list(authority_ids)):
-        terms = authority_terms(authority)
-        RequestSearch.objects.filter(request__authority=authority).exclude(
-            authority_terms=terms
-        ).update(authority_terms=terms)
-    stale = (
-        RequestFacts.objects.filter(authority_id__in=list(authority_ids))
+    """Authorities renamed or re-classified: their requests' search terms and facts follow, in a
+    bounded number of statements whatever the number of authorities (the catalogue import)."""
+    ids = list(authority_ids)
+    for start in range(0, len(ids), 500):
+        chunk = Authority.objects.filter(pk__in=ids[start : start + 500])
+        terms = {a.pk: authority_terms(a) for a in chunk}
+        stale = list(
+            RequestSearch.objects.filter(request__authority_id__in=list(terms))
+            .only("pk", "authority_terms", "request__authority_id")
+            .select_related("request")
+        )
+        changed = []
+        for row in stale:
+            wanted = terms[row.request.authority_id]
+            if row.authority_terms != wanted:
+                row.authority_terms = wanted
+                changed.append(row)
+        RequestSearch.objects.bulk_update(changed, ["authority_terms"], batch_size=500)
+    stale_facts = (
+        RequestFacts.objects.filter(authority_id__in=ids)
         .exclude(authority_kind=F("request__authority__kind"))
         .values_list("pk", flat=True)
     )
-    refresh_facts_many(list(Request.objects.filter(pk__in=list(stale))))
+    refresh_facts_many(list(Request.objects.filter(pk__in=list(stale_facts))))
 
 
 def rebuild_all(*, batch_size: int = 500, stdout=None) -> dict[str, int]:
