@@ -16,6 +16,7 @@ import unicodedata
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils.translation import gettext_lazy as _
 
 MAX_ID = 2**63 - 1
@@ -98,6 +99,18 @@ EARLIEST_DATE = dt.date(1990, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
 
 
+def _portable_range(model_field, value) -> None:
+    # A model field's range validators are the connected database's: SQLite has none, so
+    # 99999 in a small integer was stored there and a 500 on PostgreSQL. Check the standard range.
+    bounds = BaseDatabaseOperations.integer_field_ranges.get(model_field.get_internal_type())
+    if bounds and isinstance(value, int) and not bounds[0] <= value <= bounds[1]:
+        raise ValidationError(
+            _("Enter a number between %(low)d and %(high)d.")
+            % {"low": bounds[0], "high": bounds[1]},
+            code="out_of_range",
+        )
+
+
 def check_model_fields(form: forms.BaseForm, model) -> None:
     """Model validation for the fields of a form that skips the model's own (``_post_clean``):
     each value meets its model field's validators (a PositiveSmallIntegerField's range, a
@@ -115,6 +128,7 @@ def check_model_fields(form: forms.BaseForm, model) -> None:
         try:
             if model_field is not None and not model_field.is_relation:
                 model_field.run_validators(value)
+                _portable_range(model_field, value)
             day = value.date() if isinstance(value, dt.datetime) else value
             if isinstance(day, dt.date) and not EARLIEST_DATE <= day <= LATEST_DATE:
                 raise ValidationError(
