@@ -53,7 +53,8 @@ def _bounce(sent: OutgoingMessage, *, when: dt.datetime) -> bytes:
         f"To: {sent.from_address}\n"
         "Subject: Undelivered Mail Returned to Sender\n"
         f"Date: {format_datetime(when)}\n"
-        f"Message-ID: <demo-in-bounce-{sent.pk}@mx.foi.localhost>\n"
+        # One fixed Message-ID: a second seed recognises the bounce whichever sending it picks.
+        "Message-ID: <demo-in-bounce@mx.foi.localhost>\n"
         "Auto-Submitted: auto-replied\n"
         "MIME-Version: 1.0\n"
         'Content-Type: multipart/report; report-type=delivery-status; boundary="dsn"\n\n'
