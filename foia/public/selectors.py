@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -32,7 +33,7 @@ from foia.models import (
     Request,
 )
 from foia.stats.figures import published_facts
-from foia.stats.models import RequestFacts
+from foia.stats.models import Outcome, RequestFacts, silent_q
 from foia.stats.services import RESPONSE_KINDS
 
 PRIVATE_RELATED = tuple(f"request__{name}" for name in PRIVATE_FIELDS)
@@ -227,14 +228,65 @@ def public_campaign(pk: int) -> Campaign:
     return campaign
 
 
-def campaign_rows(campaign: Campaign, on: dt.date) -> list[RequestFacts]:
-    return list(
+def campaign_rows(campaign: Campaign, on: dt.date) -> QuerySet[RequestFacts]:
+    """The published requests of a public campaign (facts, with request and authority)."""
+    return (
         published_facts(on)
         .filter(campaign=campaign, request__in=Request.objects.published(on))
         .select_related("request", "authority")
         .defer(*PRIVATE_RELATED)
         .order_by("authority__name", "pk")
     )
+
+
+@dataclass
+class CampaignGroup:
+    """One part of a public campaign's requests (answered, refused, …), a page at a time."""
+
+    key: str
+    count: int
+    page: Any
+    previous_query: str = ""
+    next_query: str = ""
+
+    @property
+    def rows(self) -> list[RequestFacts]:
+        return list(self.page.object_list)
+
+
+CAMPAIGN_GROUP_PAGE = 50
+
+
+def campaign_groups(campaign: Campaign, on: dt.date, query) -> dict[str, CampaignGroup]:
+    """Who answered, who refused, who is silent, who is still within the deadline: each group
+    counted in the database and shown a page at a time (a campaign may ask 11,500 bodies)."""
+    answered = (Outcome.FULL, Outcome.PARTIAL, Outcome.NOT_HELD, Outcome.ALREADY_PUBLISHED)
+    refused = (Outcome.REFUSED, Outcome.DISMISSED)
+    unanswered = Q(first_answer_on__isnull=True)
+    filters = {
+        "answered": (Q(outcome__in=answered), ("authority__name", "pk")),
+        "refused": (Q(outcome__in=refused), ("authority__name", "pk")),
+        "silent": (silent_q(on), ("answer_due_on", "authority__name", "pk")),
+        "waiting": (unanswered & Q(answer_due_on__gte=on), ("answer_due_on", "pk")),
+        "other": (unanswered & Q(answer_due_on__isnull=True), ("authority__name", "pk")),
+    }
+    rows = campaign_rows(campaign, on)
+    out = {}
+    for key, (condition, order) in filters.items():
+        param = f"{key}-page"
+        ordered = rows.filter(condition).order_by(*order)
+        page = Paginator(ordered, CAMPAIGN_GROUP_PAGE).get_page(query.get(param))
+        group = CampaignGroup(key=key, count=page.paginator.count, page=page)
+        for attr, has, number in (
+            ("previous_query", page.has_previous, page.number - 1),
+            ("next_query", page.has_next, page.number + 1),
+        ):
+            if has():
+                q = query.copy()
+                q[param] = str(number)
+                setattr(group, attr, q.urlencode())
+        out[key] = group
+    return out
 
 
 def public_campaigns() -> list[Campaign]:

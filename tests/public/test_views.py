@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from foia.models import Campaign
+from tests.public.conftest import D
 
 pytestmark = pytest.mark.django_db
 
@@ -174,9 +175,9 @@ def test_the_authority_directory_finds_names_without_diacritics(client, story):
 def test_the_campaign_page_groups_who_answered_refused_and_is_silent(client, story):
     response = get(client, "campaign", story.refused.campaign_id)
     groups = response.context["groups"]
-    assert [r.request_id for r in groups["answered"]] == [story.answered.pk]
-    assert [r.request_id for r in groups["refused"]] == [story.refused.pk]
-    assert [r.request_id for r in groups["silent"]] == [story.silent.pk]
+    assert [r.request_id for r in groups["answered"].rows] == [story.answered.pk]
+    assert [r.request_id for r in groups["refused"].rows] == [story.refused.pk]
+    assert [r.request_id for r in groups["silent"].rows] == [story.silent.pk]
     assert response.context["total"] == 3  # the embargoed one is not counted
     html = response.content.decode()
     assert "Art. 9 item 3" in html and "16 days past the deadline" in html
@@ -226,3 +227,27 @@ def test_a_broad_search_is_counted_up_to_a_cap(client, story, monkeypatch):
     assert paginator.capped and paginator.count == 1
     assert "More than 1 requests" in response.content.decode()
     assert not get(client, "requests").context["page"].paginator.capped
+
+
+def test_a_large_public_campaign_is_shown_a_page_at_a_time_in_constant_queries(
+    client, frozen, sent, campaign, city
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def silent_ones(n):
+        for _ in range(n):
+            sent(D(2026, 9, 1), campaign=campaign, authority=city)
+
+    silent_ones(3)
+    with CaptureQueriesContext(connection) as few:
+        get(client, "campaign", campaign.pk)
+    silent_ones(60)
+    with CaptureQueriesContext(connection) as many:
+        response = get(client, "campaign", campaign.pk)
+    assert len(many) == len(few)
+    silent = response.context["groups"]["silent"]
+    assert silent.count == 63 and len(silent.rows) == 50
+    assert "silent-page=2" in silent.next_query
+    second = client.get(reverse("public:campaign", args=[campaign.pk]) + "?" + silent.next_query)
+    assert len(second.context["groups"]["silent"].rows) == 13

@@ -166,20 +166,9 @@ REFUSED = (Outcome.REFUSED, Outcome.DISMISSED)
 def campaign_detail(request, pk: int):
     today = selectors.today()
     campaign = selectors.public_campaign(pk)
-    rows = _with_timing(selectors.campaign_rows(campaign, today), today)
-    groups = {"answered": [], "refused": [], "silent": [], "waiting": [], "other": []}
-    for row in rows:
-        if row.outcome in ANSWERED:
-            groups["answered"].append(row)
-        elif row.outcome in REFUSED:
-            groups["refused"].append(row)
-        elif row.is_silent(today):
-            groups["silent"].append(row)
-        elif row.answer_due_on is not None:
-            groups["waiting"].append(row)
-        else:
-            groups["other"].append(row)
-    groups["silent"].sort(key=lambda r: r.answer_due_on)
+    groups = selectors.campaign_groups(campaign, today, request.GET)
+    for group in groups.values():
+        group.page.object_list = _with_timing(list(group.page.object_list), today)
     figures = stats.live_figures(published_facts(today).filter(campaign=campaign), today)
     return render(
         request,
@@ -187,7 +176,7 @@ def campaign_detail(request, pk: int):
         {
             "campaign": campaign,
             "groups": groups,
-            "total": len(rows),
+            "total": sum(g.count for g in groups.values()),
             "figures": figures,
             "tables": [tables.summary(figures), tables.outcomes(figures), tables.grounds(figures)],
             "today": today,
