@@ -284,7 +284,9 @@ def test_every_refusal_ground_has_a_column():
 
 def test_the_rollups_equal_a_count_over_the_facts_after_the_demo():
     seed_demo()
-    assert RequestFacts.objects.count() == Event.objects.values("request").distinct().count()
+    # A request whose only sending was taken back (a bounced e-mail) is a draft again: no facts.
+    sent = Event.objects.live().filter(kind="sent")
+    assert RequestFacts.objects.count() == sent.values("request").distinct().count()
     assert_rollups_match_facts()
 
 
