@@ -121,8 +121,11 @@ def _queryset(organization: Organization, table: str):
     if table == "requests":
         return Request.objects.filter(organization=organization).order_by("pk")
     if table == "events":
-        return Event.objects.filter(request__organization=organization).order_by(
-            "request_id", "occurred_on", "pk"
+        # Retracted steps are history, not facts of the request (the workspace shows them).
+        return (
+            Event.objects.live()
+            .filter(request__organization=organization)
+            .order_by("request_id", "occurred_on", "pk")
         )
     return Deadline.objects.filter(request__organization=organization).order_by(
         "request_id", "due_on", "pk"

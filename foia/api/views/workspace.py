@@ -225,7 +225,7 @@ def _resolve_event_refs(obj: Request, fields: dict) -> dict:
             raise ValidationError({"forwarded_to": [_("No such authority.")]})
         fields["forwarded_to"] = authority
     if fields.get("related_event") is not None:
-        related = Event.objects.filter(pk=fields["related_event"], request=obj).first()
+        related = Event.objects.live().filter(pk=fields["related_event"], request=obj).first()
         if related is None:
             raise ValidationError({"related_event": [_("No such event on this request.")]})
         fields["related_event"] = related

@@ -127,7 +127,7 @@ def _check_event(request: Request, event_values: dict, today: dt.date) -> None:
     values = {k: v for k, v in event_values.items() if k != "kind"}
     values.setdefault("channel", Channel.EMAIL)
     if values.get("related_event"):
-        values["related_event"] = request.events.filter(pk=values["related_event"]).first()
+        values["related_event"] = request.events.live().filter(pk=values["related_event"]).first()
     proposed = Proposed(kind=event_values["kind"], occurred_on=today, values=values)
     validate_event(request, list(request.events.all()), proposed, today=today)
 
@@ -493,9 +493,9 @@ def record_accepted(message_id: int) -> str:
     kind = values.pop("kind", None)
     if kind:
         if values.get("related_event"):
-            values["related_event"] = message.request.events.filter(
-                pk=values["related_event"]
-            ).first()
+            values["related_event"] = (
+                message.request.events.live().filter(pk=values["related_event"]).first()
+            )
         try:
             with transaction.atomic():
                 event = record_event(

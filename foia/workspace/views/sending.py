@@ -216,7 +216,12 @@ def send_message(request, pk: int, kind: str):
             letter = docs.build("request", obj, today=timezone.localdate(), options=docs.Options())
             body = REPEAT_INTRO.format(sent=docs.sr_date(obj.sent_on)) + docs.to_text(letter)
         elif kind == MessageKind.URGENCY:
-            appeal = obj.events.filter(kind=EventKind.APPEAL_FILED).order_by("-occurred_on").first()
+            appeal = (
+                obj.events.live()
+                .filter(kind=EventKind.APPEAL_FILED)
+                .order_by("-occurred_on")
+                .first()
+            )
             to = settings.COMMISSIONER_EMAIL
             body = URGENCY_TEXT.format(
                 appeal=docs.sr_date(appeal.occurred_on if appeal else None),
