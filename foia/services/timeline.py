@@ -66,6 +66,21 @@ BASIS = {
 }
 
 
+# Who must act before each kind of deadline.
+PARTY = {
+    DeadlineKind.RESPONSE: Party.AUTHORITY,
+    DeadlineKind.URGENT_RESPONSE: Party.AUTHORITY,
+    DeadlineKind.EXTENDED_RESPONSE: Party.AUTHORITY,
+    DeadlineKind.COMPLIANCE: Party.AUTHORITY,
+    DeadlineKind.CORRECTION: Party.REQUESTER,
+    DeadlineKind.APPEAL: Party.REQUESTER,
+    DeadlineKind.SILENCE_APPEAL: Party.REQUESTER,
+    DeadlineKind.LAWSUIT: Party.REQUESTER,
+    DeadlineKind.COMMISSIONER_DECISION: Party.COMMISSIONER,
+    DeadlineKind.URGENCY_ANSWER: Party.COMMISSIONER,
+}
+
+
 @dataclass
 class DeadlineSpec:
     kind: str
@@ -107,6 +122,30 @@ class Derived:
     def add(self, spec: DeadlineSpec) -> DeadlineSpec:
         self.deadlines.append(spec)
         return spec
+
+    def deadline(
+        self,
+        kind: str,
+        source: Event | None,
+        basis: str,
+        due_on: dt.date,
+        *,
+        key: str | None = None,
+        **facts,
+    ) -> DeadlineSpec:
+        """Add a deadline opened by ``source``: who must act follows from its kind, its legal
+        basis is looked up in ``BASIS``, its key is the event's unless given."""
+        return self.add(
+            DeadlineSpec(
+                kind=kind,
+                source_key=key if key is not None else f"ev{source.pk}",
+                source_event=source,
+                party=PARTY[kind],
+                due_on=due_on,
+                legal_basis=str(BASIS[basis]),
+                **facts,
+            )
+        )
 
     def open_of(self, *kinds: str) -> list[DeadlineSpec]:
         return [d for d in self.deadlines if d.kind in kinds and d.state == DeadlineState.OPEN]
@@ -199,16 +238,12 @@ def derive(
             answer_clock = []
             notice_received, presumed = delivery_date(ev.occurred_on, ev.received_on, ev.channel)
             days = ev.period_days or law.CORRECTION_MIN_DAYS
-            out.add(
-                DeadlineSpec(
-                    kind=DeadlineKind.CORRECTION,
-                    source_key=f"ev{ev.pk}",
-                    source_event=ev,
-                    party=Party.REQUESTER,
-                    due_on=law.add_days(notice_received, days, extra_closed),
-                    legal_basis=str(BASIS["correction"]),
-                    presumed=presumed,
-                )
+            out.deadline(
+                DeadlineKind.CORRECTION,
+                ev,
+                "correction",
+                law.add_days(notice_received, days, extra_closed),
+                presumed=presumed,
             )
             out.status = RequestStatus.AWAITING_CORRECTION
 
@@ -242,7 +277,7 @@ def derive(
                     f"ev{ev.pk}",
                     DeadlineKind.EXTENDED_RESPONSE,
                     due,
-                    str(BASIS["extended"]),
+                    "extended",
                     response.presumed,
                     extra_closed,
                     no_appeal,
@@ -277,26 +312,22 @@ def derive(
             if kind != EventKind.ANSWER or ev.answer_kind == AnswerKind.PARTIAL:
                 delivered, presumed = delivery_date(ev.occurred_on, ev.received_on, ev.channel)
                 if no_appeal:
-                    spec = DeadlineSpec(
-                        kind=DeadlineKind.LAWSUIT,
-                        source_key=f"ev{ev.pk}",
-                        source_event=ev,
-                        party=Party.REQUESTER,
-                        due_on=law.lawsuit_due(delivered, extra_closed),
-                        legal_basis=str(BASIS["lawsuit_no_appeal"]),
+                    spec = out.deadline(
+                        DeadlineKind.LAWSUIT,
+                        ev,
+                        "lawsuit_no_appeal",
+                        law.lawsuit_due(delivered, extra_closed),
                         presumed=presumed,
                     )
                 else:
-                    spec = DeadlineSpec(
-                        kind=DeadlineKind.APPEAL,
-                        source_key=f"ev{ev.pk}",
-                        source_event=ev,
-                        party=Party.REQUESTER,
-                        due_on=law.appeal_due(delivered, extra_closed),
-                        legal_basis=str(BASIS["appeal"]),
+                    spec = out.deadline(
+                        DeadlineKind.APPEAL,
+                        ev,
+                        "appeal",
+                        law.appeal_due(delivered, extra_closed),
                         presumed=presumed,
                     )
-                decisions.append((ev, out.add(spec)))
+                decisions.append((ev, spec))
             if appeal_pending and kind == EventKind.ANSWER:
                 out.status = RequestStatus.APPEALED
 
@@ -310,39 +341,23 @@ def derive(
                     target.meet(ev, ev.occurred_on)
             received, presumed = delivery_date(ev.occurred_on, ev.received_on, ev.channel)
             urgent = request.urgent
-            appeals.append(
-                (
-                    ev,
-                    out.add(
-                        DeadlineSpec(
-                            kind=DeadlineKind.COMMISSIONER_DECISION,
-                            source_key=f"ev{ev.pk}",
-                            source_event=ev,
-                            party=Party.COMMISSIONER,
-                            due_on=law.commissioner_decision_due(
-                                received, urgent=urgent, extra_closed=extra_closed
-                            ),
-                            legal_basis=str(
-                                BASIS["commissioner_urgent" if urgent else "commissioner"]
-                            ),
-                            presumed=presumed,
-                        )
-                    ),
-                )
+            spec = out.deadline(
+                DeadlineKind.COMMISSIONER_DECISION,
+                ev,
+                "commissioner_urgent" if urgent else "commissioner",
+                law.commissioner_decision_due(received, urgent=urgent, extra_closed=extra_closed),
+                presumed=presumed,
             )
+            appeals.append((ev, spec))
             appeal_pending = True
             out.status = RequestStatus.APPEALED
 
         elif kind == EventKind.URGENCY:
-            out.add(
-                DeadlineSpec(
-                    kind=DeadlineKind.URGENCY_ANSWER,
-                    source_key=f"ev{ev.pk}",
-                    source_event=ev,
-                    party=Party.COMMISSIONER,
-                    due_on=law.urgency_answer_due(ev.occurred_on, extra_closed),
-                    legal_basis=str(BASIS["urgency"]),
-                )
+            out.deadline(
+                DeadlineKind.URGENCY_ANSWER,
+                ev,
+                "urgency",
+                law.urgency_answer_due(ev.occurred_on, extra_closed),
             )
 
         elif kind == EventKind.COMMISSIONER_DECISION:
@@ -358,32 +373,22 @@ def derive(
             if outcome in (CommissionerOutcome.ORDERED, CommissionerOutcome.ANNULLED):
                 days = ev.period_days or DEFAULT_COMPLIANCE_DAYS
                 ordered = outcome == CommissionerOutcome.ORDERED
-                out.add(
-                    DeadlineSpec(
-                        kind=DeadlineKind.COMPLIANCE,
-                        source_key=f"ev{ev.pk}",
-                        source_event=ev,
-                        party=Party.AUTHORITY,
-                        due_on=law.compliance_due(delivered, days, extra_closed),
-                        legal_basis=str(BASIS["compliance" if ordered else "redecide"]),
-                        presumed=presumed,
-                        note=""
-                        if ev.period_days
-                        else str(_("period not recorded: 5 days assumed")),
-                    )
+                out.deadline(
+                    DeadlineKind.COMPLIANCE,
+                    ev,
+                    "compliance" if ordered else "redecide",
+                    law.compliance_due(delivered, days, extra_closed),
+                    presumed=presumed,
+                    note="" if ev.period_days else str(_("period not recorded: 5 days assumed")),
                 )
                 out.status = RequestStatus.ORDERED if ordered else RequestStatus.AWAITING_ANSWER
             elif outcome in (CommissionerOutcome.REJECTED, CommissionerOutcome.DISMISSED):
-                out.add(
-                    DeadlineSpec(
-                        kind=DeadlineKind.LAWSUIT,
-                        source_key=f"ev{ev.pk}",
-                        source_event=ev,
-                        party=Party.REQUESTER,
-                        due_on=law.lawsuit_due(delivered, extra_closed),
-                        legal_basis=str(BASIS["lawsuit"]),
-                        presumed=presumed,
-                    )
+                out.deadline(
+                    DeadlineKind.LAWSUIT,
+                    ev,
+                    "lawsuit",
+                    law.lawsuit_due(delivered, extra_closed),
+                    presumed=presumed,
                 )
                 out.status = (
                     RequestStatus.APPEAL_REJECTED
@@ -441,7 +446,7 @@ def _start_answer_clock(
             key,
             DeadlineKind.URGENT_RESPONSE,
             due_on,
-            str(BASIS["urgent"]),
+            "urgent",
             presumed,
             extra_closed,
             no_appeal,
@@ -449,13 +454,13 @@ def _start_answer_clock(
         )
         specs[0].due_at = due_at
         return specs
-    basis = BASIS["response_corrected" if key else "response"]
+    basis = "response_corrected" if key else "response"
     return _answer_clock_specs(
         out,
         key,
         DeadlineKind.RESPONSE,
         law.response_due(received_on, extra_closed),
-        str(basis),
+        basis,
         presumed,
         extra_closed,
         no_appeal,
@@ -467,29 +472,15 @@ def _answer_clock_specs(
     out, key, kind, due_on, basis, presumed, extra_closed, no_appeal, source, note=""
 ) -> list[DeadlineSpec]:
     """An answer deadline and the silence clock that opens the day after it."""
-    response = out.add(
-        DeadlineSpec(
-            kind=kind,
-            source_key=key,
-            source_event=source,
-            party=Party.AUTHORITY,
-            due_on=due_on,
-            legal_basis=basis,
-            presumed=presumed,
-            note=note,
-        )
-    )
-    silence = out.add(
-        DeadlineSpec(
-            kind=DeadlineKind.SILENCE_APPEAL,
-            source_key=f"{kind}:{key}",
-            source_event=source,
-            party=Party.REQUESTER,
-            opens_on=law.silence_appeal_opens(due_on),
-            due_on=law.silence_appeal_last_day(due_on, extra_closed),
-            legal_basis=str(BASIS["silence_lawsuit" if no_appeal else "silence_appeal"]),
-            presumed=presumed,
-        )
+    response = out.deadline(kind, source, basis, due_on, key=key, presumed=presumed, note=note)
+    silence = out.deadline(
+        DeadlineKind.SILENCE_APPEAL,
+        source,
+        "silence_lawsuit" if no_appeal else "silence_appeal",
+        law.silence_appeal_last_day(due_on, extra_closed),
+        key=f"{kind}:{key}",
+        opens_on=law.silence_appeal_opens(due_on),
+        presumed=presumed,
     )
     return [response, silence]
 
