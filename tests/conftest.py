@@ -133,3 +133,24 @@ class Reader:
 def reader_language(request) -> str:
     """Page tests run in Serbian Latin (the default language) and in English."""
     return request.param
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _streaming_responses_read_whole():
+    """The test client reads a streaming response to its end, as a browser would, so that the
+    export's server-side cursor closes inside the test that opened it. Left unread, the stream
+    would be closed whenever Python collects it — inside a later test's transaction on
+    PostgreSQL, aborting that one."""
+    from django.test.client import Client
+
+    original = Client.request
+
+    def request(self, **kwargs):
+        response = original(self, **kwargs)
+        if getattr(response, "streaming", False):
+            response.streaming_content = [b"".join(response.streaming_content)]
+        return response
+
+    Client.request = request
+    yield
+    Client.request = original

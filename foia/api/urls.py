@@ -69,5 +69,5 @@ urlpatterns = [
     ),
     path("workspace/deadlines/", workspace.DueDeadlines.as_view(), name="workspace-deadlines"),
     # Anything else under /api/v1/ (an id that is no number, a mistyped path): a JSON 404.
-    re_path(r"^.*$", NotFoundView.as_view()),
+    re_path(r"^[\s\S]*$", NotFoundView.as_view()),  # [\s\S]: a path with a line break too
 ]

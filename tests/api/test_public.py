@@ -54,6 +54,13 @@ def test_a_huge_id_is_not_found_rather_than_an_error(api, story):
     assert response.status_code == 400
 
 
+def test_a_path_with_a_line_break_is_a_json_404(api):
+    response = api.post("/api/v1/workspace/requests/a%0Ab/events/1/retract/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["error"]["status"] == 404
+
+
 def test_cursor_pages_walk_forward_and_back_without_gaps(api, story):
     first = api.get("/api/v1/requests/?page_size=1&sort=-sent").json()
     seen = [first["results"][0]["id"]]

@@ -196,12 +196,14 @@ def test_an_editor_files_refuses_appeals_and_escalates_then_runs_a_campaign(
     page.fill("#id_subject", "Nabavka kamera za video nadzor")
     page.fill("#id_information_sought", "Ugovori o nabavci kamera od 2019. godine.")
     page.get_by_role("button", name="Show the matching authorities").click()
-    assert page.locator("input[name=authorities]:checked").count() == len(MUNICIPALITIES)
+    # The preview lists the matching bodies, each with a box to leave it out (none ticked).
+    assert page.locator("input[name=exclude]").count() == len(MUNICIPALITIES)
+    assert page.locator("input[name=exclude]:checked").count() == 0
     page.get_by_role("button", name="Create the campaign with 4 draft requests").click()
     page.wait_for_url("**/app/campaigns/*/")
     campaign = Campaign.objects.get()
     assert campaign.requests.count() == len(MUNICIPALITIES)
-    page.get_by_text("Mark drafts as sent").click()
+    page.get_by_text("Mark the drafts on this page as sent").click()
     page.get_by_role("button", name="Mark as sent").click()
     page.wait_for_url(f"**/app/campaigns/{campaign.pk}/")
     assert set(campaign.requests.values_list("status", flat=True)) == {"awaiting_answer"}

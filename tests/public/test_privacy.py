@@ -132,12 +132,13 @@ def test_no_public_url_shows_private_data_or_unpublished_requests(client):
             if pk not in published:
                 continue
         else:
-            assert response.status_code == 200, url
+            # A filter value the public log does not offer (status=draft) is refused with 400.
+            assert response.status_code == 200 or ("?" in url and response.status_code == 400), url
         text = body(response)
         for secret in secrets:
             assert secret not in text and html.escape(secret) not in text, (url, secret)
         assert not hidden_links.search(text), (url, hidden_links.search(text).group(0))
-        if "export.json" in url:
+        if "export.json" in url and response.status_code == 200:
             ids = {row["id"] for row in json.loads(text)["requests"]}
             assert ids <= published, url
 
