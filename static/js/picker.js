@@ -11,12 +11,14 @@ window.foiaPicker = window.foiaPicker || function () {
       while (select.options.length > 1) { select.remove(1); }
       if (chosen) { select.add(new Option(chosen.text, current, true, true)); seen[current] = true; }
       results.forEach(function (a) { if (!seen[a.id]) { select.add(new Option(a.label, a.id)); } });
+      // A single match is the choice: Enter or leaving the field must not lose it.
+      if (!current && results.length === 1) { select.value = String(results[0].id); }
       select.size = Math.min(Math.max(select.options.length, 2), 8);
       status.textContent = results.length ? box.dataset.found + " " + results.length : box.dataset.none;
     }
-    function search() {
+    function search(force) {
       var q = input.value.trim();
-      if (q === last || q.length < 2) { return; }
+      if ((q === last && !force) || q.length < 2) { return; }
       last = q;
       fetch(box.dataset.searchUrl + "?q=" + encodeURIComponent(q), {credentials: "same-origin", headers: {"Accept": "application/json"}})
         .then(function (r) { return r.ok ? r.json() : {query: q, results: []}; })
@@ -24,6 +26,7 @@ window.foiaPicker = window.foiaPicker || function () {
         .catch(function () {});
     }
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(search, 200); });
+    input.addEventListener("change", function () { clearTimeout(timer); search(true); });
     input.addEventListener("keydown", function (e) {
       if (e.key === "Enter" || e.key === "ArrowDown") {
         e.preventDefault();

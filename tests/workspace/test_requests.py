@@ -273,3 +273,28 @@ def test_the_history_shows_who_changed_what_and_when(editor_client, sent, collea
     assert "internal notes" in body
     assert "Pozvati MUP." in body
     assert "Event recorded" in body  # the sending, recorded outside the workspace
+
+
+@pytest.mark.parametrize("typed", ["МУП", "unutrasnjih poslova"])
+def test_a_single_authority_matching_what_was_typed_is_the_choice_when_saving(
+    editor_client, ministry, municipalities, typed
+):
+    response = editor_client.post(
+        reverse("workspace:request_create"), form_data(ministry, authority="", authority_q=typed)
+    )
+    r = Request.objects.get()
+    assert response["Location"] == reverse("workspace:request", args=[r.pk])
+    assert r.authority == ministry
+
+
+def test_an_ambiguous_typed_name_asks_for_a_choice_and_keeps_the_input(
+    editor_client, ministry, municipalities
+):
+    response = editor_client.post(
+        reverse("workspace:request_create"),
+        form_data(ministry, authority="", authority_q="opština"),
+    )
+    assert response.status_code == 200
+    assert not Request.objects.exists()
+    body = response.content.decode()
+    assert "errorlist" in body and "Ugovor sa kompanijom Huawei" in body

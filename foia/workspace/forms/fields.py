@@ -135,6 +135,14 @@ def setup_authority_picker(form: forms.BaseForm, name: str) -> None:
     if query:
         results = search_authorities(query, limit=50)
         widget.found = len(results)
+        if form.is_bound and not selected and len(results) == 1:
+            # One body matches what was typed and none was picked: that is the choice (typing
+            # a name and pressing Enter, or leaving the field, must not lose it).
+            data = form.data.copy()
+            data[name] = str(results[0].pk)
+            form.data = data
+            selected = results[0].pk
+            options.append((str(results[0].pk), authority_label(results[0])))
         options += [(str(a.pk), authority_label(a)) for a in results if str(a.pk) != str(selected)]
     widget.choices = [("", _("— choose an authority —")), *options]
 
