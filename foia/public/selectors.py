@@ -221,8 +221,13 @@ def public_authority(pk: int) -> Authority:
 # --- campaigns ------------------------------------------------------------------------------------
 
 
+def published_campaigns() -> QuerySet[Campaign]:
+    """The campaigns the public may see: those marked public (one definition for every surface)."""
+    return Campaign.objects.filter(is_public=True).select_related("organization")
+
+
 def public_campaign(pk: int) -> Campaign:
-    campaign = Campaign.objects.select_related("organization").filter(pk=pk, is_public=True).first()
+    campaign = published_campaigns().filter(pk=pk).first()
     if campaign is None:
         raise Http404("No such public campaign")
     return campaign
@@ -290,7 +295,7 @@ def campaign_groups(campaign: Campaign, on: dt.date, query) -> dict[str, Campaig
 
 
 def public_campaigns() -> list[Campaign]:
-    return list(Campaign.objects.filter(is_public=True).order_by("-created_at")[:20])
+    return list(published_campaigns().order_by("-created_at")[:20])
 
 
 # --- responses (home page, feeds) ---------------------------------------------------------------

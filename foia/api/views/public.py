@@ -13,7 +13,7 @@ from foia.api import serializers as s
 from foia.api.conditional import ConditionalGetMixin
 from foia.api.pagination import KeysetPagination
 from foia.api.views.common import errors, paginated, path_id, query_id
-from foia.models import Authority, AuthorityKind, Campaign
+from foia.models import Authority, AuthorityKind
 from foia.public import selectors
 from foia.public.filters import SORTS, RequestLogFilter
 from foia.stats import figures as stats
@@ -197,8 +197,7 @@ class CampaignList(PublicView):
         responses={200: paginated(s.CampaignListItem), **errors(400, 429)},
     )
     def get(self, request):
-        # The same scope as selectors.public_campaign(): campaigns marked public.
-        campaigns = Campaign.objects.filter(is_public=True).select_related("organization")
+        campaigns = selectors.published_campaigns()
         paginator = KeysetPagination(("-pk",))
         page = paginator.paginate_queryset(campaigns, request, self)
         return paginator.get_paginated_response(s.CampaignListItem(page, many=True).data)
