@@ -27,6 +27,8 @@ window.foiaPicker = window.foiaPicker || function () {
     }
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(search, 200); });
     input.addEventListener("change", function () { clearTimeout(timer); search(true); });
+    // Typed before this script ran (a slow page): search now, or the typing is lost.
+    if (input.value.trim().length >= 2 && !select.value) { search(true); }
     input.addEventListener("keydown", function (e) {
       if (e.key === "Enter" || e.key === "ArrowDown") {
         e.preventDefault();

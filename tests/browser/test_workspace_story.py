@@ -83,6 +83,7 @@ def test_an_editor_files_refuses_appeals_and_escalates_then_runs_a_campaign(
 
     # File the request: the authority found by typing, without diacritics.
     page.get_by_role("link", name="New request").first.click()
+    page.wait_for_load_state()
     page.fill("#id_authority_q", "unutrasnjih")
     option = page.locator("#id_authority option", has_text="Ministarstvo unutrašnjih poslova")
     option.wait_for(state="attached")
