@@ -1,7 +1,8 @@
 """/api/v1/: the public contract (paths never change within v1)."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from foia.api.views import public, workspace
 from foia.api.views.common import NotFoundView
@@ -10,8 +11,11 @@ app_name = "api"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    # Swagger UI's start-up script is served by the view itself (?script), not inline.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # ReDoc was a second reference page; its bundle loads a logo from a CDN and needs inline
+    # styles and blob workers, so its address leads to the Swagger UI page.
+    path("redoc/", RedirectView.as_view(pattern_name="api:docs", permanent=True), name="redoc"),
     path("requests/", public.RequestList.as_view(), name="request-list"),
     path("requests/<int:pk>/", public.RequestDetail.as_view(), name="request-detail"),
     path("authorities/", public.AuthorityList.as_view(), name="authority-list"),

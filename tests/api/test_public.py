@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from foia.models import AppealRoute, Authority, AuthorityKind
@@ -183,3 +185,25 @@ def test_the_reference_page_is_served_from_our_static_files(api, client):
     html = page.content.decode()
     assert "drf_spectacular_sidecar/swagger-ui-dist" in html
     assert "cdn." not in html and "unpkg" not in html
+
+
+def test_the_reference_page_loads_nothing_from_elsewhere_and_runs_no_inline_script(client):
+    assert client.get("/api/v1/redoc/")["Location"] == "/api/v1/docs/"
+    page = client.get("/api/v1/docs/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "https://" not in html and "http://" not in html  # no CDN, no web fonts
+    assert "<style" not in html
+    assert re.findall(r"<script(?![^>]*\bsrc=)", html) == []  # every script is a file
+    directives = dict(
+        part.strip().split(" ", 1) for part in page["Content-Security-Policy"].split(";")
+    )
+    assert directives["script-src"] == "'self'"
+    assert directives["default-src"] == "'self'"
+
+
+def test_the_swagger_start_up_script_is_served_by_the_view(client):
+    script = client.get("/api/v1/docs/", {"script": ""})
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+    assert "/api/v1/schema/" in script.content.decode()
