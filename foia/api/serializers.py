@@ -6,6 +6,8 @@ organisation's serializers (``Org…``) are used only behind a member's token.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.urls import reverse
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
@@ -179,7 +181,7 @@ class RequestDetail(serializers.Serializer):
     status_label = serializers.CharField(source="get_status_display")
     sent_on = serializers.DateField(allow_null=True)
     sent_via = serializers.CharField()
-    received_on = serializers.DateField(allow_null=True)
+    received_on = serializers.SerializerMethodField()
     received_presumed = serializers.BooleanField()
     timeline = serializers.SerializerMethodField()
     deadlines = serializers.SerializerMethodField()
@@ -189,6 +191,11 @@ class RequestDetail(serializers.Serializer):
     @extend_schema_field(Ref)
     def get_authority(self, obj) -> dict:
         return {"id": obj.authority_id, "name": obj.authority.name}
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_received_on(self, obj) -> dt.date | None:
+        """Blank when the sending or delivery step is hidden on the public page."""
+        return None if getattr(obj, "receipt_hidden", False) else obj.received_on
 
     @extend_schema_field(Ref)
     def get_organization(self, obj) -> dict:

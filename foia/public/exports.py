@@ -121,16 +121,17 @@ def export_rows(facts: QuerySet[RequestFacts], on: dt.date, base_url: str) -> It
     """One dict per published request, in the filter's order, streamed from one query.
 
     A column whose timeline step is hidden on the public page (an event not marked public) is
-    left empty, as the page shows nothing of it (``selectors.with_step_visibility``).
+    left empty, as the page shows nothing of it (``selectors.mask_hidden_steps``).
     """
     rows = selectors.with_step_visibility(
         facts.filter(request__in=Request.objects.published(on))
     ).values(*FIELDS, *STEP_VISIBILITY)
     request_path = reverse("public:request", args=[0]).rsplit("0/", 1)[0]
     for r in rows.iterator(chunk_size=2000):
-        answer_shown = r["answer_public"] is not False
+        selectors.mask_hidden_steps(r)
+        answer_hidden = "answer" in r["hidden_steps"]
         due = r["answer_due_on"]
-        answered = r["first_answer_on"] if answer_shown else None
+        answered = r["first_answer_on"]
         row = {
             "id": r["request_id"],
             "url": f"{base_url}{request_path}{r['request_id']}/",
@@ -141,13 +142,17 @@ def export_rows(facts: QuerySet[RequestFacts], on: dt.date, base_url: str) -> It
             "campaign_id": r["campaign_id"] if r["campaign__is_public"] else None,
             "status": r["status"],
             "sent_on": r["sent_on"],
-            "received_on": None if r["receipt_hidden"] else r["received_on"],
+            "received_on": r["received_on"],
             "answer_due_on": due,
             "first_answer_on": answered,
             "days_to_answer": r["answer_days"],
             "answered_in_time": r["answered_in_time"],
-            "days_early_or_late": (due - (answered or on)).days if due else None,
-            "silent_now": bool(answered is None and due is not None and due < on),
+            "days_early_or_late": None
+            if answer_hidden or not due
+            else (due - (answered or on)).days,
+            "silent_now": None
+            if answer_hidden
+            else bool(answered is None and due is not None and due < on),
             "outcome": r["outcome"],
             "refusal_grounds": [code for code, name in GROUND_FIELDS.items() if r[name]],
             "appealed": r["appealed"],
@@ -158,18 +163,9 @@ def export_rows(facts: QuerySet[RequestFacts], on: dt.date, base_url: str) -> It
             "commissioner_days": r["commissioner_days"],
             "commissioner_in_time": r["commissioner_in_time"],
             "compliance_result": r["compliance_result"] or None,
-            "in_court": r["in_court"] if r["lawsuit_public"] or not r["in_court"] else None,
+            "in_court": r["in_court"],
             "last_response_on": r["last_response_on"],
         }
-        if not answer_shown:
-            row.update(dict.fromkeys(ANSWER_COLUMNS))
-            row["refusal_grounds"] = []
-        if r["appeal_public"] is False:
-            row.update(dict.fromkeys(APPEAL_COLUMNS))
-        if r["appeal_public"] is False or r["decision_public"] is False:
-            row.update(dict.fromkeys(DECISION_COLUMNS))
-        if r["compliance_public"] is False:
-            row["compliance_result"] = None
         yield row
 
 
@@ -180,22 +176,6 @@ STEP_VISIBILITY = (
     "decision_public",
     "compliance_public",
     "lawsuit_public",
-)
-# The columns that come from one timeline step, blanked together when the step is hidden.
-ANSWER_COLUMNS = (
-    "first_answer_on",
-    "days_to_answer",
-    "answered_in_time",
-    "days_early_or_late",
-    "silent_now",
-    "outcome",
-)
-APPEAL_COLUMNS = ("appealed", "appealed_on", "appeal_ground")
-DECISION_COLUMNS = (
-    "commissioner_outcome",
-    "commissioner_decided_on",
-    "commissioner_days",
-    "commissioner_in_time",
 )
 
 

@@ -33,7 +33,7 @@ from foia.models import (
     Request,
 )
 from foia.stats.figures import published_facts
-from foia.stats.models import Outcome, RequestFacts, silent_q
+from foia.stats.models import GROUND_FIELDS, Outcome, RequestFacts, silent_q
 from foia.stats.services import RESPONSE_KINDS
 
 PRIVATE_RELATED = tuple(f"request__{name}" for name in PRIVATE_FIELDS)
@@ -95,16 +95,17 @@ def facts_rows(ids: list[int], on: dt.date) -> list[RequestFacts]:
     """The facts of these requests with their request and authority, in the order given.
 
     The request is filtered through ``published()`` again: a facts row out of step (a bulk
-    UPDATE that bypassed the signals) can hide a row, never show one.
+    UPDATE that bypassed the signals) can hide a row, never show one. Facts of a timeline step
+    hidden on the public page are blanked (``mask_hidden_steps``).
     """
     if not ids:
         return []
-    rows = (
+    rows = with_step_visibility(
         RequestFacts.objects.filter(pk__in=ids, request__in=Request.objects.published(on))
         .select_related("request", "authority")
         .defer(*PRIVATE_RELATED)
     )
-    by_id = {row.pk: row for row in rows}
+    by_id = {row.pk: mask_hidden_steps(row) for row in rows}
     return [by_id[i] for i in ids if i in by_id]
 
 
@@ -127,6 +128,7 @@ def public_request(pk: int, on: dt.date) -> Request:
     request = (
         published_requests(on)
         .select_related("authority", "organization", "campaign")
+        .annotate(receipt_hidden=_receipt_hidden(OuterRef("pk")))
         .filter(pk=pk)
         .first()
     )
@@ -279,8 +281,9 @@ def campaign_groups(campaign: Campaign, on: dt.date, query) -> dict[str, Campaig
     out = {}
     for key, (condition, order) in filters.items():
         param = f"{key}-page"
-        ordered = rows.filter(condition).order_by(*order)
+        ordered = with_step_visibility(rows.filter(condition).order_by(*order))
         page = Paginator(ordered, CAMPAIGN_GROUP_PAGE).get_page(query.get(param))
+        page.object_list = [mask_hidden_steps(row) for row in page.object_list]
         group = CampaignGroup(key=key, count=page.paginator.count, page=page)
         for attr, has, number in (
             ("previous_query", page.has_previous, page.number - 1),
@@ -346,15 +349,25 @@ def _first_event_public(kinds, *, last: bool = False, **extra) -> Subquery:
     )
 
 
+def _receipt_hidden(request_ref) -> Exists:
+    """The day of receipt comes from the sending or the delivery: hidden when either is."""
+    return Exists(
+        Event.objects.live().filter(
+            request_id=request_ref,
+            is_public=False,
+            kind__in=[EventKind.SENT, EventKind.DELIVERED],
+        )
+    )
+
+
 def with_step_visibility(facts: QuerySet[RequestFacts]) -> QuerySet[RequestFacts]:
     """The facts, each annotated with whether the timeline step a column comes from is shown on
     the public page (``public_events``: only events marked public). The exports blank what the
     page hides, in the same single query."""
     # Retracted steps count nowhere (the facts are built from the live timeline), so they
     # decide no column's visibility either.
-    hidden = Event.objects.live().filter(request_id=OuterRef("request_id"), is_public=False)
     return facts.annotate(
-        receipt_hidden=Exists(hidden.filter(kind__in=[EventKind.SENT, EventKind.DELIVERED])),
+        receipt_hidden=_receipt_hidden(OuterRef("request_id")),
         answer_public=_first_event_public(
             [EventKind.ANSWER, EventKind.REFUSAL, EventKind.DISMISSAL]
         ),
@@ -369,3 +382,59 @@ def with_step_visibility(facts: QuerySet[RequestFacts]) -> QuerySet[RequestFacts
             )
         ),
     )
+
+
+# The facts that come from one timeline step: blanked on every public surface (the log, the
+# request page, the API, the exports) where that step is not shown on the public page.
+STEP_FIELDS = {
+    "receipt": ("received_on",),
+    "answer": ("first_answer_on", "answer_days", "answered_in_time", "outcome"),
+    "grounds": tuple(GROUND_FIELDS.values()),
+    "appeal": ("appealed", "appealed_on", "appeal_ground"),
+    "decision": (
+        "commissioner_outcome",
+        "commissioner_decided_on",
+        "commissioner_days",
+        "commissioner_in_time",
+    ),
+    "compliance": ("compliance_result",),
+    "lawsuit": ("in_court",),
+}
+
+
+def hidden_steps(row) -> frozenset[str]:
+    """The steps of a facts row (annotated by ``with_step_visibility``; a dict or an object)
+    that the public page does not show."""
+    get = row.get if isinstance(row, dict) else (lambda name: getattr(row, name, None))
+    hidden = set()
+    if get("receipt_hidden"):
+        hidden.add("receipt")
+    if get("answer_public") is False:
+        hidden |= {"answer", "grounds"}
+    if get("appeal_public") is False:
+        hidden |= {"appeal", "decision"}
+    if get("decision_public") is False:
+        hidden.add("decision")
+    if get("compliance_public") is False:
+        hidden.add("compliance")
+    if get("in_court") and not get("lawsuit_public"):
+        hidden.add("lawsuit")
+    return frozenset(hidden)
+
+
+def mask_hidden_steps(row):
+    """Blank, in place, the facts of the steps the public page hides; record them as
+    ``row.hidden_steps``. Grounds become False, everything else None."""
+    hidden = hidden_steps(row)
+    for step in hidden:
+        for name in STEP_FIELDS[step]:
+            value = False if step == "grounds" else None
+            if isinstance(row, dict):
+                row[name] = value
+            else:
+                setattr(row, name, value)
+    if isinstance(row, dict):
+        row["hidden_steps"] = hidden
+    else:
+        row.hidden_steps = hidden
+    return row

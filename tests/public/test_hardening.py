@@ -129,6 +129,44 @@ def test_a_hidden_receipt_is_not_in_the_open_data(client, story, frozen):
     assert row["received_on"] is None
 
 
+def test_a_hidden_receipt_is_shown_on_no_public_surface(client, story, frozen):
+    """The page, the log, the API and the export agree: a hidden delivery shows no receipt day."""
+    from tests.public.conftest import D, rec
+
+    rec(story.silent, "delivered", D(2026, 10, 22), is_public=False)
+    story.silent.refresh_from_db()
+    received = story.silent.received_on
+    assert received is not None
+    page = client.get(reverse("public:request", args=[story.silent.pk])).content.decode()
+    assert f'datetime="{received.isoformat()}"' not in page
+    log = client.get(reverse("public:requests")).content.decode()
+    assert f'datetime="{received.isoformat()}"' not in log
+    detail = client.get(f"/api/v1/requests/{story.silent.pk}/").json()
+    assert detail["received_on"] is None
+    # Shown again once the step is public.
+    Event.objects.filter(request=story.silent, kind=EventKind.DELIVERED).update(is_public=True)
+    page = client.get(reverse("public:request", args=[story.silent.pk])).content.decode()
+    assert f'datetime="{received.isoformat()}"' in page
+    assert client.get(f"/api/v1/requests/{story.silent.pk}/").json()["received_on"] == str(received)
+
+
+def test_a_hidden_answer_is_shown_on_no_public_surface(client, story):
+    story.answered.refresh_from_db()
+    answered_on = Event.objects.get(pk=story.answer.pk).occurred_on
+    page = client.get(reverse("public:request", args=[story.answered.pk])).content.decode()
+    assert "timing-" in page
+    Event.objects.filter(pk=story.answer.pk).update(is_public=False)
+    page = client.get(reverse("public:request", args=[story.answered.pk])).content.decode()
+    assert "timing-early" not in page and "timing-late" not in page
+    assert "timing-on-time" not in page
+    items = client.get("/api/v1/requests/").json()["results"]
+    item = next(i for i in items if i["id"] == story.answered.pk)
+    assert item["first_answer_on"] is None
+    assert item["outcome"] is None and item["answered_in_time"] is None
+    log = client.get(reverse("public:requests")).content.decode()
+    assert f'datetime="{answered_on.isoformat()}"' not in log
+
+
 def test_a_hidden_answer_is_not_in_the_open_data(client, story):
     Event.objects.filter(pk=story.answer.pk).update(is_public=False)
     row = _export_row(client, story.answered.pk)

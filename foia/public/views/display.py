@@ -22,6 +22,8 @@ class Timing:
 
 def timing(facts: RequestFacts, today: dt.date) -> Timing:
     """Days early or late: of the first answer against its deadline, or of the silence so far."""
+    if "answer" in getattr(facts, "hidden_steps", ()):
+        return Timing("—", "none", None)  # the answer is not shown on the public page
     due, answered = facts.answer_due_on, facts.first_answer_on
     if due is None:
         if answered is not None:

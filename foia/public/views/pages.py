@@ -79,7 +79,7 @@ def request_detail(request, pk: int):
     today = selectors.today()
     obj = selectors.public_request(pk, today)
     events = selectors.public_events(obj)
-    facts = published_facts(today).filter(pk=obj.pk).first()
+    facts = next(iter(selectors.facts_rows([obj.pk], today)), None)
     return render(
         request,
         "public/request_detail.html",
