@@ -207,6 +207,12 @@ STORAGES = {
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# An oversized file is cut off while it streams in (foia/upload_handlers.py), then the usual ones.
+FILE_UPLOAD_HANDLERS = [
+    "foia.upload_handlers.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 # A whole request body (several documents in one form) is refused above this, on its
 # Content-Length, before it is read; the non-file part of a form is capped by Django.
