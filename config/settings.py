@@ -356,6 +356,7 @@ AXES_FAILURE_LIMIT = "foia.workspace.lockout.failure_limit"
 AXES_COOLOFF_TIME = "foia.workspace.lockout.cool_off"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "foia.workspace.lockout.client_ip"
+AXES_USERNAME_CALLABLE = "foia.workspace.lockout.client_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False

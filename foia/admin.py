@@ -37,8 +37,43 @@ from foia.services.transitions import (
 from foia.tasks import refresh_open_requests_task
 
 
+class _ValidChoicesOnly:
+    """Django's autocomplete widgets look up whatever the form was sent when they show it again;
+    a value that is not an id ("true", "²", 2**70) raised ValueError, a 500. Only values the
+    related key accepts are looked up (the form itself says the choice is invalid)."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.remote_field.model._meta
+        key = target.get_field(getattr(self.field.remote_field, "field_name", target.pk.attname))
+        valid = []
+        for item in value:
+            try:
+                parsed = key.to_python(item)
+            except ValidationError:
+                continue
+            if isinstance(parsed, int) and not -(2**63) <= parsed < 2**63:
+                continue
+            valid.append(item)
+        return super().optgroups(name, valid, attr)
+
+
+class SafeAutocompleteSelect(_ValidChoicesOnly, admin.widgets.AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteAdmin:
+    """Admin classes with ``autocomplete_fields`` use the widget above."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Authority)
-class AuthorityAdmin(admin.ModelAdmin):
+class AuthorityAdmin(SafeAutocompleteAdmin, admin.ModelAdmin):
     list_display = ("name", "kind", "place", "appeal_route_display", "catalogue_id", "active")
     list_filter = ("kind", "active", "appeal_route_override", "place")
     search_fields = ("name", "short_name", "catalogue_id", "email", "place")
@@ -87,7 +122,7 @@ class NonWorkingDayAdmin(admin.ModelAdmin):
         self._changed(request)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(SafeAutocompleteAdmin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ("user",)
@@ -103,7 +138,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SafeAutocompleteAdmin, admin.ModelAdmin):
     list_display = ("user", "organization", "role")
     list_filter = ("role", "organization")
     search_fields = ("user__username", "user__email", "organization__name")
@@ -173,7 +208,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Request)
-class RequestAdmin(admin.ModelAdmin):
+class RequestAdmin(SafeAutocompleteAdmin, admin.ModelAdmin):
     list_display = (
         "id",
         "subject",
@@ -411,7 +446,7 @@ class EventRevisionInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(SafeAutocompleteAdmin, admin.ModelAdmin):
     form = EventAdminForm
     list_display = (
         "occurred_on",
@@ -533,7 +568,7 @@ class DeadlineAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(SafeAutocompleteAdmin, admin.ModelAdmin):
     list_display = ("original_name", "request", "content_type", "size", "is_public")
     list_filter = ("is_public", "content_type")
     search_fields = ("original_name", "request__subject")

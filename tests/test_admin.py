@@ -125,3 +125,21 @@ def test_a_lawful_event_added_in_the_admin_is_recorded_with_its_warnings(staff, 
     assert "after the 15 days" in response.content.decode()
     story.refresh_from_db()
     assert story.status == "appealed"
+
+
+@pytest.mark.parametrize("value", ["true", "²", str(2**70), "\x1aw", "-1"])
+@pytest.mark.parametrize(
+    ("model", "field"),
+    [
+        ("request", "authority"),
+        ("request", "assignee"),
+        ("event", "request"),
+        ("membership", "user"),
+        ("attachment", "request"),
+        ("authority", "parent"),
+    ],
+)
+def test_an_autocomplete_field_sent_a_non_id_is_a_form_error_not_a_500(staff, model, field, value):
+    response = staff.post(reverse(f"admin:foia_{model}_add"), {field: value})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors

@@ -54,6 +54,18 @@ def client_ip(request) -> str | None:
     return str(remote)
 
 
+def client_username(request, credentials=None) -> str | None:
+    """The username axes counts: as typed, without NUL bytes (PostgreSQL refuses them), cut to
+    its column's 255 characters (a longer one was a 500 on PostgreSQL)."""
+    if credentials:
+        value = credentials.get("username")
+    else:
+        value = request.POST.get("username") if request is not None else None
+    if not isinstance(value, str):
+        return value
+    return value.replace("\0", "")[:255]
+
+
 def cool_off(request=None) -> timedelta:
     return timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
 
@@ -103,13 +115,18 @@ class LockoutHandler(AxesDatabaseHandler):
 
 
 def _scrub(request) -> None:
-    # axes stores these as they came; PostgreSQL refuses a NUL byte in text (a 500).
+    # axes stores these as they came; PostgreSQL refuses a NUL byte in text, and a value longer
+    # than its column (both a 500).
     if request is None:
         return
-    for name in ("axes_user_agent", "axes_path_info", "axes_http_accept"):
+    for name, limit in (
+        ("axes_user_agent", 255),
+        ("axes_path_info", 255),
+        ("axes_http_accept", 1025),
+    ):
         value = getattr(request, name, None)
         if isinstance(value, str):
-            setattr(request, name, value.replace("\0", ""))
+            setattr(request, name, value.replace("\0", "")[:limit])
 
 
 def is_allowed(request, key: str) -> bool:

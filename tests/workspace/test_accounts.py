@@ -210,3 +210,25 @@ def test_guessing_invitation_links_is_limited(client, db):
 def test_a_malformed_invitation_link_is_not_found_without_a_query(client, db):
     response = client.get(reverse("workspace:invitation", args=["a\x00b"]))
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/app/accounts/login/", "/admin/login/"])
+@pytest.mark.parametrize(
+    "username",
+    ["x" * 300, "ad\x00min", "é" * 256, "a\r\nb" * 100],
+    ids=["long", "nul", "é", "crlf"],
+)
+def test_a_failed_login_with_an_odd_username_is_counted_not_a_500(client, path, username):
+    response = client.post(
+        path,
+        {"username": username, "password": "wrong"},
+        HTTP_USER_AGENT="u" * 600,
+    )
+    assert response.status_code == 200  # the form again, with its message
+    from axes.models import AccessAttempt
+
+    # A NUL byte is refused by the form before any authentication; the rest are counted.
+    for attempt in AccessAttempt.objects.all():
+        assert len(attempt.username) <= 255 and "\x00" not in attempt.username
+        assert len(attempt.user_agent) <= 255
+    assert AccessAttempt.objects.count() == (0 if "\x00" in username else 1)
