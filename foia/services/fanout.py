@@ -8,8 +8,10 @@ its own transaction, so a reader who follows a recorded event finds every conseq
                       change of the extra non-working days, the daily sweep):
                         1. statistics — the request's facts, the rollup counters, its search row;
                         2. the reminder plan of its deadlines.
+``timelines_stored``  the same for many requests (``refresh_requests``: a campaign's sendings).
 ``event_recorded``    after ``record_event`` wrote a new step (the timeline is already stored):
                         3. webhooks (``event.recorded``; ``request.sent`` for the first sending).
+``events_recorded``   the same for many steps (``record_events``).
 ``requests_changed``  the requests' own fields changed outside the timeline (visibility, embargo,
                       subject, campaign, which of their events and documents are public): step 1.
 ``authorities_changed`` authorities renamed or re-classified (admin, catalogue import): step 1 for
@@ -46,33 +48,46 @@ def timeline_stored(
     plan_request(request)
 
 
+def timelines_stored(requests: Sequence[Request], *, today: dt.date) -> None:
+    """Steps 1–2 for many requests whose timelines were just stored, in a bounded number of
+    queries per batch (their facts and deadlines are read again by the bulk forms)."""
+    from foia.notifications.services import plan_requests
+    from foia.stats.services import refresh_facts_many
+
+    requests = list(requests)
+    refresh_facts_many(requests)
+    plan_requests(requests)
+
+
 def event_recorded(event: Event) -> None:
     """Step 3 for a step just recorded: the organisation's webhooks hear about it."""
+    events_recorded([event])
+
+
+def events_recorded(events: Sequence[Event]) -> None:
+    """Step 3 for many steps just recorded: one outbox write for all of them."""
     try:
-        from foia.webhooks.services import emit
+        from foia.webhooks.services import emit_many
     except ImportError:  # the webhooks app is optional in this layout
         return
-    request = event.request
-    data = {
-        "request": request.pk,
-        "event": event.pk,
-        "kind": event.kind,
-        "occurred_on": event.occurred_on.isoformat(),
-        "status": request.status,
-    }
-    emit(
-        organization_id=request.organization_id,
-        kind="event.recorded",
-        data=data,
-        key=f"event.recorded:{event.pk}",
-    )
-    if event.kind == EventKind.SENT:
-        emit(
-            organization_id=request.organization_id,
-            kind="request.sent",
-            data=data,
-            key=f"request.sent:{request.pk}",
+    items = []
+    for event in events:
+        request = event.request
+        data = {
+            "request": request.pk,
+            "event": event.pk,
+            "kind": event.kind,
+            "occurred_on": event.occurred_on.isoformat(),
+            "status": request.status,
+        }
+        items.append(
+            (request.organization_id, "event.recorded", data, f"event.recorded:{event.pk}")
         )
+        if event.kind == EventKind.SENT:
+            items.append(
+                (request.organization_id, "request.sent", data, f"request.sent:{request.pk}")
+            )
+    emit_many(items)
 
 
 @transaction.atomic

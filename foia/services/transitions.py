@@ -850,13 +850,123 @@ def record_event(
     make a step already recorded impossible (a withdrawal dated before the answer) — and for the
     same step recorded again within a minute (a double submit) unless ``confirm_duplicate``.
     """
-    unknown = set(values) - set(EVENT_FIELDS)
-    if unknown:
-        raise TypeError(f"record_event() got unexpected fields: {sorted(unknown)}")
     today = today or timezone.localdate()
     request = Request.objects.select_for_update().select_related("authority").get(pk=request.pk)
     # Grounds are read only for a possible duplicate: the replay checks order, not their grounds.
     live = live_events(request.events.all())
+    event, grounds = _prepared(
+        request,
+        live,
+        kind=kind,
+        occurred_on=occurred_on,
+        recorded_by=recorded_by,
+        grounds=grounds,
+        today=today,
+        confirm_duplicate=confirm_duplicate,
+        values=values,
+    )
+    event.save(force_insert=True)
+    if grounds:
+        EventGround.objects.bulk_create(EventGround(event=event, ground=g) for g in grounds)
+    for attachment in attachments:
+        attachment.event = event
+        attachment.save(update_fields=["event"])
+    refresh_request(request, today=today)
+    fanout.event_recorded(event)
+    return event
+
+
+@dataclass
+class Step:
+    """One step for ``record_events``: what ``record_event`` takes, for one request."""
+
+    request: Request
+    kind: str
+    occurred_on: dt.date
+    recorded_by: object = None
+    values: dict = field(default_factory=dict)
+
+
+@transaction.atomic
+def record_events(steps: Iterable[Step], *, today: dt.date | None = None) -> dict:
+    """``record_event`` for many requests at once, one step each (a campaign's sendings): each
+    step is checked by the same rules against its request's timeline, the accepted ones are
+    written together, then the requests' status and deadlines (``refresh_requests``) and the
+    fan-out (``fanout.events_recorded``) in bulk. Returns ``{request pk: Event or
+    ValidationError}``: a refused step saves nothing and does not stop the others."""
+    from foia.services.timeline import refresh_requests
+
+    today = today or timezone.localdate()
+    steps = list(steps)
+    ids = [step.request.pk for step in steps]
+    if len(set(ids)) != len(ids):
+        raise ValueError("record_events() takes one step per request")
+    if not steps:
+        return {}
+    # The row locks record_event takes, in one statement and in primary-key order.
+    locked = {
+        r.pk: r
+        for r in Request.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids)
+        .select_related("authority")
+        .prefetch_related("events__grounds")
+        .order_by("pk")
+    }
+    results: dict[int, Event | ValidationError] = {}
+    new: list[tuple[Event, list[str]]] = []
+    for step in steps:
+        request = locked[step.request.pk]
+        try:
+            event, grounds = _prepared(
+                request,
+                live_events(request.events.all()),
+                kind=step.kind,
+                occurred_on=step.occurred_on,
+                recorded_by=step.recorded_by,
+                grounds=step.values.pop("grounds", ()),
+                today=today,
+                confirm_duplicate=False,
+                values=dict(step.values),
+            )
+        except ValidationError as exc:
+            results[request.pk] = exc
+            continue
+        new.append((event, grounds))
+        results[request.pk] = event
+    if not new:
+        return results
+    Event.objects.bulk_create([event for event, _g in new], batch_size=500)
+    EventGround.objects.bulk_create(
+        [EventGround(event=event, ground=g) for event, grounds in new for g in grounds]
+    )
+    refresh_requests([event.request for event, _g in new], today=today)
+    # The webhooks' data carries the request's new status.
+    statuses = dict(
+        Request.objects.filter(pk__in=[e.request_id for e, _g in new]).values_list("pk", "status")
+    )
+    for event, _g in new:
+        event.request.status = statuses[event.request_id]
+    fanout.events_recorded([event for event, _g in new])
+    return results
+
+
+def _prepared(
+    request: Request,
+    live: list[Event],
+    *,
+    kind: str,
+    occurred_on: dt.date,
+    recorded_by,
+    grounds: Iterable[str],
+    today: dt.date,
+    confirm_duplicate: bool,
+    values: dict,
+) -> tuple[Event, list[str]]:
+    """The checks of ``record_event`` (the request locked, its live events given): the event to
+    save, unsaved, with its flags, and its grounds. Raises ValidationError."""
+    unknown = set(values) - set(EVENT_FIELDS)
+    if unknown:
+        raise TypeError(f"record_event() got unexpected fields: {sorted(unknown)}")
     grounds = list(grounds)
     if not confirm_duplicate:
         twin = _duplicate_of(live, kind, occurred_on, grounds, values)
@@ -883,7 +993,7 @@ def record_event(
     fields = {k: v for k, v in values.items() if v is not None}
     candidate = Event(request=request, kind=kind, occurred_on=occurred_on, **fields)
     _check_timeline(request, live, [*live, candidate], today=today, skip=candidate)
-    event = Event.objects.create(
+    event = Event(
         request=request,
         kind=kind,
         occurred_on=occurred_on,
@@ -891,16 +1001,7 @@ def record_event(
         flags=flags,
         **fields,
     )
-    if proposed.grounds:
-        EventGround.objects.bulk_create(
-            EventGround(event=event, ground=g) for g in dict.fromkeys(proposed.grounds)
-        )
-    for attachment in attachments:
-        attachment.event = event
-        attachment.save(update_fields=["event"])
-    refresh_request(request, today=today)
-    fanout.event_recorded(event)
-    return event
+    return event, list(dict.fromkeys(proposed.grounds))
 
 
 # --- correcting the record -----------------------------------------------------------------------
