@@ -5,8 +5,11 @@ test process (so a Celery worker subprocess reaches it over TCP as well). It col
 accepted in ``smtp_server.messages``: a list of ``Received(mail_from, rcpt_tos, raw)`` with the
 exact bytes. Make it misbehave with ``smtp_server.fail_next(code_and_text, times=1)`` (e.g.
 "451 4.3.0 try later" or "554 5.7.1 rejected", answered to DATA) and ``smtp_server.stall_seconds``
-(a pause before it answers MAIL FROM: the window in which a test kills a worker).
-``smtp_server.wait_for(n)`` waits until n messages arrived.
+(a pause before it answers MAIL FROM: the window in which a test kills a worker), after the first
+``smtp_server.stall_after`` transactions if set. ``smtp_server.fail_nth(n, response)`` answers the
+n-th DATA from now with ``response``. ``smtp_server.connections`` counts the client connections
+that began a transaction (distinct peers). ``smtp_server.wait_for(n)`` waits until n messages
+arrived.
 
 ``smtp_settings`` — points Django's SMTP backend at ``smtp_server`` (no TLS, no login) and returns
 the server. ``refused_port`` — a free port nobody listens on: the connection is refused.
@@ -28,6 +31,7 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     raw: bytes
+    at: float = 0.0  # time.monotonic() when the server accepted it
 
 
 def free_port() -> int:
@@ -41,12 +45,17 @@ class CollectingHandler:
         self.messages: list[Received] = []
         self.failures: list[str] = []
         self.stall_seconds = 0.0
+        self.stall_after = 0
         self.mail_commands = 0
+        self.data_commands = 0
+        self.fail_at: dict[int, str] = {}
+        self.peers: set = set()
         self.lock = threading.Lock()
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         self.mail_commands += 1
-        if self.stall_seconds:
+        self.peers.add(session.peer)
+        if self.stall_seconds and self.mail_commands > self.stall_after:
             await asyncio.sleep(self.stall_seconds)
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
@@ -54,11 +63,17 @@ class CollectingHandler:
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
+            self.data_commands += 1
+            if self.data_commands in self.fail_at:
+                return self.fail_at.pop(self.data_commands)
             if self.failures:
                 return self.failures.pop(0)
             self.messages.append(
                 Received(
-                    envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content)
+                    envelope.mail_from,
+                    list(envelope.rcpt_tos),
+                    bytes(envelope.original_content),
+                    time.monotonic(),
                 )
             )
         return "250 2.0.0 Message accepted for delivery"
@@ -93,8 +108,26 @@ class SMTPServer:
         """How many transactions a client began (MAIL FROM), accepted or not."""
         return self.handler.mail_commands
 
+    @property
+    def stall_after(self) -> int:
+        return self.handler.stall_after
+
+    @stall_after.setter
+    def stall_after(self, value: int) -> None:
+        self.handler.stall_after = value
+
+    @property
+    def connections(self) -> int:
+        """Client connections that began at least one transaction (MAIL FROM)."""
+        return len(self.handler.peers)
+
     def fail_next(self, response: str, times: int = 1) -> None:
         self.handler.failures.extend([response] * times)
+
+    def fail_nth(self, n: int, response: str) -> None:
+        """Answer the n-th DATA from now (1 = the next) with ``response``."""
+        with self.handler.lock:
+            self.handler.fail_at[self.handler.data_commands + n] = response
 
     def wait_for(self, n: int, timeout: float = 30.0) -> list[Received]:
         deadline = time.monotonic() + timeout

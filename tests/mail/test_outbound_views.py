@@ -202,7 +202,8 @@ def test_a_campaign_is_sent_from_its_page_with_progress(
     other = Authority.objects.create(
         name="Grad Niš", kind=AuthorityKind.CITY, email="pisarnica@ni.rs"
     )
-    for authority in (ministry, other):
+    nowhere = Authority.objects.create(name="Opština Bez Adrese", kind=AuthorityKind.MUNICIPALITY)
+    for authority in (ministry, other, nowhere):
         Request.objects.create(
             organization=org,
             authority=authority,
@@ -214,10 +215,30 @@ def test_a_campaign_is_sent_from_its_page_with_progress(
     client = as_user(owner)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(reverse("workspace:mail_campaign", args=[campaign.pk]))
+    # The request only stores the wish; the worker's task queues the messages.
     assert response.status_code == 302 and len(callbacks) == 1
+    assert not OutgoingMessage.objects.exists()
+    page = client.get(reverse("workspace:campaign", args=[campaign.pk])).content.decode()
+    assert "The drafts are being queued" in page
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert services.campaign_prepare(campaign.pk)  # what queue_campaign_task runs
+    assert len(callbacks) == 1  # the sending starts
     page = client.get(reverse("workspace:campaign", args=[campaign.pk])).content.decode()
     assert "0 of 2 sent · 2 waiting" in page
+    assert "The drafts are being queued" not in page
+    assert "Drafts not queued (1):" in page and "Opština Bez Adrese has no e-mail address." in page
     services.campaign_deliver(campaign.pk, sleep=lambda s: None)
     page = client.get(reverse("workspace:campaign", args=[campaign.pk])).content.decode()
     assert "2 of 2 sent · 0 waiting" in page
     assert len(smtp_settings.messages) == 2
+
+
+def test_send_all_with_no_draft_left_says_so_and_queues_nothing(
+    org, owner, django_capture_on_commit_callbacks
+):
+    campaign = Campaign.objects.create(organization=org, title="Prazna", created_by=owner)
+    client = as_user(owner)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("workspace:mail_campaign", args=[campaign.pk]), follow=True)
+    assert response.status_code == 200 and callbacks == []
+    assert "There are no drafts left to send by e-mail." in response.content.decode()

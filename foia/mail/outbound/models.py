@@ -120,3 +120,40 @@ class OutgoingMessage(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state in (MessageState.QUEUED, MessageState.SENDING)
+
+
+class SendingState(models.TextChoices):
+    QUEUEING = "queueing", _("Preparing the messages")
+    DONE = "done", _("Messages prepared")
+
+
+class CampaignSending(models.Model):
+    """A campaign's "Send all drafts by e-mail": asked for on the page, its messages queued on the
+    worker (``services.campaign_prepare``), with the drafts that could not be queued and why."""
+
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.CASCADE, primary_key=True, related_name="mail_sending"
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=SendingState.choices, default=SendingState.QUEUEING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("asked for at"))
+    finished_at = models.DateTimeField(_("prepared at"), null=True, blank=True)
+    # Messages of the campaign's drafts found or queued by the last preparation.
+    queued = models.PositiveIntegerField(default=0)
+    # {request id: why its draft was not queued (no address, already being sent, …)}
+    skipped = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("campaign sending")
+        verbose_name_plural = _("campaign sendings")
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: {self.get_state_display()}"

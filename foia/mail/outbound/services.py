@@ -17,9 +17,19 @@ The path of one message:
 5. A temporary failure (4xx, refused or dropped connection, timeout) is retried with a doubling
    delay and shown as "not sent yet: <reason>"; a permanent one (5xx) stops until a member retries.
 
-Limit, stated honestly: if a worker dies after the server accepted the message and before step 4
-commits (a window of milliseconds), the lease hands the message to another worker, which sends the
-same bytes again — with the same Message-ID, which receiving servers and our intake deduplicate.
+A campaign takes the same steps in bulk (``campaign_send_later`` → ``campaign_prepare`` on the worker
+→ ``campaign_deliver``): its drafts' messages are inserted in chunks with their fixed keys (ON
+CONFLICT DO NOTHING: a second click or a re-run adds nothing); the worker claims a batch of due
+messages in one ``UPDATE … RETURNING`` with the same conditions and lease, composes them, sends
+them over one SMTP connection and commits each acceptance the moment the server gave it; then the
+batch's SENT events, statuses, deadlines, statistics, reminders, webhooks and audit rows are written
+together (``record_accepted_many`` → ``transitions.record_events``). Accepted but not yet recorded
+(a worker killed in between) is recorded by the next run, never sent again.
+
+Limit, stated honestly: if a worker dies after the server accepted the message and before its
+acceptance commits (a window of milliseconds), the lease hands the message to another worker, which
+sends the same bytes again — with the same Message-ID, which receiving servers and our intake
+deduplicate.
 """
 
 from __future__ import annotations
@@ -42,7 +52,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,11 +63,12 @@ from foia.models import (
     Attachment,
     Campaign,
     Channel,
+    Event,
     EventKind,
     Request,
     RequestStatus,
 )
-from foia.services.transitions import Proposed, record_event, validate_event
+from foia.services.transitions import Proposed, Step, record_event, record_events, validate_event
 
 log = logging.getLogger(__name__)
 
@@ -307,7 +318,7 @@ def compose(message: OutgoingMessage) -> bytes:
     if message.include_form_pdf:
         name, pdf = _form_pdf(message)
         mail.add_attachment(pdf, maintype="application", subtype="pdf", filename=name)
-    for attachment in message.attachments.order_by("pk"):
+    for attachment in sorted(message.attachments.all(), key=lambda a: a.pk):
         maintype, _sep, subtype = (attachment.content_type or "").partition("/")
         if not (maintype and subtype) or maintype == "text":
             maintype, subtype = "application", "octet-stream"
@@ -383,13 +394,14 @@ def _describe(exc: Exception) -> tuple[bool, str]:
     return False, f"{type(exc).__name__}: {exc}"
 
 
-def _transmit(message: OutgoingMessage, raw: bytes) -> None:
-    """Hand ``raw`` to the configured backend; returns when the server accepted it."""
+def _transmit(message: OutgoingMessage, raw: bytes, *, connection=None) -> None:
+    """Hand ``raw`` to the configured backend (``connection``: one already open, kept open);
+    returns when the server accepted it."""
     from email.utils import parseaddr
 
     recipients = [*message.to, *message.cc]
     envelope_from = parseaddr(message.from_address)[1]
-    connection = get_connection(fail_silently=False)
+    connection = connection or get_connection(fail_silently=False)
     sent = connection.send_messages(
         [RawEmailMessage(raw, from_email=envelope_from, recipients=recipients)]
     )
@@ -448,10 +460,15 @@ def deliver(message_id: int, *, now: dt.datetime | None = None) -> str:
         log.exception("mail %s could not be composed", message.pk)
         reason = _("the message could not be composed: %(error)s") % {"error": exc}
         return _failed(message, reason, permanent=True, now=timezone.now())
+    _mark_accepted(message.pk)
+    return record_accepted(message.pk)
+
+
+def _mark_accepted(message_id: int) -> None:
+    """The server took it. Say so first, in one statement of its own: the shorter the time between
+    the server's "250 OK" and this commit, the smaller the window for a second sending."""
     accepted_at = timezone.now()
-    # The server took it. Say so first, in one statement of its own: the shorter the time between
-    # the server's "250 OK" and this commit, the smaller the window for a second sending.
-    OutgoingMessage.objects.filter(pk=message.pk, state=MessageState.SENDING).update(
+    OutgoingMessage.objects.filter(pk=message_id, state=MessageState.SENDING).update(
         state=MessageState.SENT,
         accepted_at=accepted_at,
         next_attempt_at=None,
@@ -459,7 +476,6 @@ def deliver(message_id: int, *, now: dt.datetime | None = None) -> str:
         last_error="",
         updated_at=accepted_at,
     )
-    return record_accepted(message.pk)
 
 
 def _failed(message: OutgoingMessage, reason: str, *, permanent: bool, now: dt.datetime) -> str:
@@ -535,6 +551,91 @@ def record_accepted(message_id: int) -> str:
     return "sent"
 
 
+@transaction.atomic
+def record_accepted_many(message_ids: Iterable[int]) -> int:
+    """``record_accepted`` for a batch of accepted messages (a campaign's), in a bounded number of
+    queries: the SENT events of all their draft requests through ``record_events`` (the same
+    checks, the timeline derivation and the fan-out in bulk), the messages marked recorded and the
+    audit rows written together. A message whose step needs more (another kind, a related event,
+    a second message of the same request in the batch) takes ``record_accepted``. Safe to call
+    again: recorded messages are left. Returns how many were recorded here."""
+    from foia.workspace.models import AuditAction, AuditEntry
+
+    messages = list(
+        OutgoingMessage.objects.select_for_update(of=("self",))
+        .select_related("request", "created_by")
+        .filter(pk__in=list(message_ids), state=MessageState.SENT, recorded=False)
+        .order_by("pk")
+    )
+    bulk, single, seen = [], [], set()
+    for message in messages:
+        values = message.event_values or {}
+        simple = values.get("kind") == EventKind.SENT and set(values) == {"kind"}
+        if simple and message.request_id not in seen:
+            bulk.append(message)
+            seen.add(message.request_id)
+        else:
+            single.append(message)
+    results = record_events(
+        [
+            Step(
+                request=m.request,
+                kind=EventKind.SENT,
+                occurred_on=timezone.localdate(m.accepted_at),
+                recorded_by=m.created_by,
+                values={"occurred_at": m.accepted_at, "channel": Channel.EMAIL},
+            )
+            for m in bulk
+        ]
+    )
+    with_attachments = set(
+        OutgoingMessage.attachments.through.objects.filter(
+            outgoingmessage_id__in=[m.pk for m in bulk]
+        ).values_list("outgoingmessage_id", flat=True)
+    )
+    entries = []
+    for message in bulk:
+        outcome = results.get(message.request_id)
+        event = outcome if isinstance(outcome, Event) else None
+        message.recorded = True
+        message.event = event
+        message.last_error = ""
+        if event is None:
+            # The message did go; the timeline refused the step (recorded by hand meanwhile).
+            message.last_error = one_line(
+                _("Sent, but not recorded on the timeline: %(reason)s")
+                % {"reason": " ".join(outcome.messages)},
+                limit=500,
+            )
+        elif message.pk in with_attachments:
+            Attachment.objects.filter(
+                pk__in=message.attachments.values("pk"), event__isnull=True
+            ).update(event=event)
+        entries.append(
+            AuditEntry(
+                organization_id=message.request.organization_id,
+                actor_id=message.created_by_id,
+                action=AuditAction.EVENT_RECORDED if event else AuditAction.DOCUMENT_ADDED,
+                request_id=message.request_id,
+                event=event,
+                changes=[],
+                note=(
+                    _("E-mail to %(to)s accepted by the mail server (%(id)s)")
+                    % {"to": ", ".join(message.to), "id": message.message_id}
+                )[:300],
+            )
+        )
+    for message in bulk:  # one short UPDATE each (bulk_update's CASE per row is slower)
+        OutgoingMessage.objects.filter(pk=message.pk).update(
+            recorded=True, event=message.event, last_error=message.last_error
+        )
+    if entries:
+        AuditEntry.objects.bulk_create(entries, batch_size=500)
+    for message in single:
+        record_accepted(message.pk)
+    return len(messages)
+
+
 def message_retry(*, message: OutgoingMessage, user: AbstractBaseUser) -> bool:
     """A member asks to try a failed message again (after fixing the address or the server)."""
     updated = OutgoingMessage.objects.filter(pk=message.pk, state=MessageState.FAILED).update(
@@ -550,57 +651,184 @@ def message_retry(*, message: OutgoingMessage, user: AbstractBaseUser) -> bool:
 
 # --- campaigns -----------------------------------------------------------------------------------
 
+# Drafts prepared per transaction when a campaign is queued; messages claimed per SMTP connection.
+QUEUE_CHUNK = 200
+SEND_BATCH = 100
+
 
 @dataclass
 class CampaignQueued:
-    queued: list[OutgoingMessage]
+    queued: list[int]  # the ids of the campaign's messages of its drafts (new or already there)
     skipped: dict[int, str]
+    done: bool = True  # False: the time budget ran out, the rest is for the next run
 
 
-@transaction.atomic
-def campaign_send(*, campaign: Campaign, user: AbstractBaseUser) -> CampaignQueued:
+def campaign_send_later(*, campaign: Campaign, user: AbstractBaseUser) -> bool:
+    """ "Send all drafts by e-mail": store the wish and let the worker queue the messages (a
+    campaign to 11,500 authorities is not prepared in a web request). Returns False when there is
+    no draft to send. Safe to repeat: the worker never queues a draft twice."""
+    from foia.mail.outbound.models import CampaignSending, SendingState
+    from foia.mail.outbound.tasks import queue_campaign_task
+
+    if not campaign.requests.filter(status=RequestStatus.DRAFT).exists():
+        return False
+    with transaction.atomic():
+        CampaignSending.objects.update_or_create(
+            campaign=campaign,
+            defaults={
+                "state": SendingState.QUEUEING,
+                "requested_by": user,
+                "requested_at": timezone.now(),
+                "finished_at": None,
+                "skipped": {},
+                "queued": 0,
+            },
+        )
+        transaction.on_commit(lambda: queue_campaign_task.delay(campaign.pk))
+    return True
+
+
+def campaign_prepare(campaign_id: int, *, budget_seconds: float | None = None) -> bool:
+    """The worker's half of ``campaign_send_later``: queue the drafts within the time budget and
+    note what was skipped and why on the campaign's sending. Returns whether all were done."""
+    from foia.mail.outbound.models import CampaignSending, SendingState
+
+    sending = CampaignSending.objects.select_related("campaign", "requested_by").filter(
+        campaign_id=campaign_id
+    )
+    sending = sending.first()
+    if sending is None:
+        return True
+    budget = budget_seconds if budget_seconds is not None else _budget()
+    result = campaign_send(
+        campaign=sending.campaign, user=sending.requested_by, budget_seconds=budget
+    )
+    skipped = {**sending.skipped, **{str(k): v for k, v in result.skipped.items()}}
+    values = {"skipped": skipped, "queued": len(result.queued)}
+    if result.done:
+        values.update(state=SendingState.DONE, finished_at=timezone.now())
+    CampaignSending.objects.filter(pk=sending.pk).update(**values)
+    return result.done
+
+
+def campaign_send(
+    *,
+    campaign: Campaign,
+    user: AbstractBaseUser | None,
+    budget_seconds: float | None = None,
+    chunk: int = QUEUE_CHUNK,
+) -> CampaignQueued:
     """Queue every draft of the campaign to its authority's address; sent on the worker at
-    ``MAIL_SEND_RATE``. Safe to repeat: each request's key is fixed, so nothing is queued twice."""
+    ``MAIL_SEND_RATE``. Safe to repeat: each request's key is fixed
+    (``campaign-{campaign}-request-{request}``) and the rows are inserted with ON CONFLICT DO
+    NOTHING, so nothing is queued twice, not even by two runs at once.
+
+    The drafts are taken ``chunk`` at a time, each chunk in one transaction holding their row locks
+    (as ``message_queue`` holds one): the checks of ``message_queue`` per draft, one INSERT for the
+    chunk. With ``budget_seconds`` it stops after the chunk that exceeds it (``done=False``)."""
+    started = time.monotonic()
+    queued: list[int] = []
+    skipped: dict[int, str] = {}
+    last = 0
+    done = True
+    drafts = campaign.requests.filter(status=RequestStatus.DRAFT).order_by("pk")
+    while True:
+        ids = list(drafts.filter(pk__gt=last).values_list("pk", flat=True)[:chunk])
+        if not ids:
+            break
+        last = ids[-1]
+        with transaction.atomic():
+            got, refused = _queue_chunk(campaign, user, ids)
+        queued += got
+        skipped.update(refused)
+        if budget_seconds is not None and time.monotonic() - started > budget_seconds:
+            done = not drafts.filter(pk__gt=last).exists()
+            break
+    if queued:
+        enqueue_campaign(campaign.pk)
+    return CampaignQueued(queued, skipped, done)
+
+
+def _queue_chunk(
+    campaign: Campaign, user: AbstractBaseUser | None, ids: list[int]
+) -> tuple[list[int], dict[int, str]]:
     from foia.workspace.documents import Options, build, to_text
 
-    queued: list[OutgoingMessage] = []
-    skipped: dict[int, str] = {}
-    drafts = (
-        campaign.requests.filter(status=RequestStatus.DRAFT)
+    today = timezone.localdate()
+    now = timezone.now()
+    requests = list(
+        Request.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids, status=RequestStatus.DRAFT)
         .select_related("authority", "organization")
+        .prefetch_related("events__grounds")
         .order_by("pk")
     )
-    for request in drafts:
+    key_of = {r.pk: f"campaign-{campaign.pk}-request-{r.pk}" for r in requests}
+    existing = dict(
+        OutgoingMessage.objects.filter(idempotency_key__in=key_of.values()).values_list(
+            "idempotency_key", "pk"
+        )
+    )
+    # A request can have only one live sending (message_queue's rule).
+    busy = set(
+        OutgoingMessage.objects.filter(request_id__in=key_of, kind=MessageKind.REQUEST)
+        .exclude(state__in=[MessageState.FAILED, MessageState.UNDELIVERED])
+        .exclude(idempotency_key__in=key_of.values())
+        .values_list("request_id", flat=True)
+    )
+    skipped: dict[int, str] = {}
+    rows: list[OutgoingMessage] = []
+    for request in requests:
+        key = key_of[request.pk]
+        if key in existing:
+            continue
         if not request.authority.email:
             skipped[request.pk] = _("%(authority)s has no e-mail address.") % {
                 "authority": request.authority.name
             }
             continue
-        key = f"campaign-{campaign.pk}-request-{request.pk}"
-        if OutgoingMessage.objects.filter(idempotency_key=key).exists():
-            queued.append(OutgoingMessage.objects.get(idempotency_key=key))
+        if request.pk in busy:
+            skipped[request.pk] = _("This request is already being sent by e-mail.")
             continue
-        document = build("request", request, today=timezone.localdate(), options=Options())
         try:
-            queued.append(
-                message_queue(
-                    request=request,
-                    user=user,
-                    kind=MessageKind.REQUEST,
-                    to=[request.authority.email],
-                    subject=request_subject(request),
-                    body=to_text(document),
-                    idempotency_key=key,
-                    include_form_pdf=True,
-                    event_values={"kind": EventKind.SENT},
-                    campaign=campaign,
-                )
+            to_list = clean_addresses([request.authority.email], field="to")
+            proposed = Proposed(
+                kind=EventKind.SENT, occurred_on=today, values={"channel": Channel.EMAIL}
             )
+            validate_event(request, list(request.events.all()), proposed, today=today)
         except ValidationError as exc:
-            skipped[request.pk] = " ".join(exc.messages)
-    if queued:
-        enqueue_campaign(campaign.pk)
-    return CampaignQueued(queued, skipped)
+            skipped[request.pk] = f"{request.authority.name}: {' '.join(exc.messages)}"
+            continue
+        document = build("request", request, today=today, options=Options())
+        body = to_text(document).replace("\x00", "")
+        rows.append(
+            OutgoingMessage(
+                request=request,
+                campaign=campaign,
+                thread=REQUEST_THREAD,
+                kind=MessageKind.REQUEST,
+                from_address=sender_address(request),
+                reply_to=thread_address(request.pk, REQUEST_THREAD),
+                to=to_list,
+                cc=[],
+                subject=request_subject(request),
+                body=body,
+                include_form_pdf=True,
+                message_id=make_message_id(MessageKind.REQUEST, request.pk, key),
+                idempotency_key=key,
+                event_values={"kind": EventKind.SENT},
+                created_by=user,
+                next_attempt_at=now,
+            )
+        )
+    if rows:
+        OutgoingMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    queued = list(
+        OutgoingMessage.objects.filter(idempotency_key__in=key_of.values())
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return queued, skipped
 
 
 def enqueue_campaign(campaign_id: int, *, eta: dt.datetime | None = None) -> None:
@@ -609,41 +837,216 @@ def enqueue_campaign(campaign_id: int, *, eta: dt.datetime | None = None) -> Non
     transaction.on_commit(lambda: send_campaign_task.apply_async((campaign_id,), eta=eta))
 
 
-def campaign_deliver(
-    campaign_id: int, *, budget_seconds: float | None = None, sleep=time.sleep
-) -> dict:
-    """Send the campaign's due messages one by one at ``MAIL_SEND_RATE``, for at most
-    ``budget_seconds`` (under the task time limit); what is left is handed to the next run.
-    Each message is claimed on its own, so a crash resumes without duplicates."""
+def _budget() -> float:
     # Half the soft time limit: one slow message (a PDF, a busy database) must not reach it.
-    budget = (
-        budget_seconds
-        if budget_seconds is not None
-        else max(settings.CELERY_TASK_SOFT_TIME_LIMIT / 2, 5)
+    return max(settings.CELERY_TASK_SOFT_TIME_LIMIT / 2, 5)
+
+
+def claim_batch(campaign_id: int, *, now: dt.datetime, limit: int) -> list[int]:
+    """Take up to ``limit`` of the campaign's due messages for this worker in one conditional
+    ``UPDATE … RETURNING``, with ``claim``'s conditions and lease (queued and due, or a dead
+    worker's claim whose lease ran out; attempts + 1). On PostgreSQL rows another worker is
+    claiming are skipped (SKIP LOCKED), so two workers take different batches; the conditions are
+    repeated on the outer UPDATE, which re-checks them on a row changed meanwhile."""
+    if limit < 1:
+        return []
+    ops = connection.ops
+    table = ops.quote_name(OutgoingMessage._meta.db_table)
+    at = ops.adapt_datetimefield_value(now)
+    until = ops.adapt_datetimefield_value(
+        now + dt.timedelta(seconds=settings.MAIL_CLAIM_LEASE_SECONDS)
     )
-    interval = 1.0 / settings.MAIL_SEND_RATE if settings.MAIL_SEND_RATE > 0 else 0.0
+    due = (
+        "((state = %s AND (next_attempt_at IS NULL OR next_attempt_at <= %s)) "
+        "OR (state = %s AND claimed_until < %s))"
+    )
+    due_params = [MessageState.QUEUED, at, MessageState.SENDING, at]
+    # The pick is a materialised CTE, run once: as an IN (subquery) PostgreSQL may rescan it for
+    # each row updated, and SKIP LOCKED then skips the rows this very statement has just updated
+    # and hands out the next ones — beyond the LIMIT.
+    pg = connection.vendor == "postgresql"
+    lock = (
+        " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    )
+    sql = (
+        f"WITH picked AS {'MATERIALIZED ' if pg else ''}(SELECT id FROM {table} "
+        f"WHERE campaign_id = %s AND {due} ORDER BY id LIMIT %s{lock}) "
+        f"UPDATE {table} SET state = %s, claimed_until = %s, attempts = attempts + 1, "
+        f"updated_at = %s WHERE id IN (SELECT id FROM picked) AND {due} RETURNING id"
+    )
+    params = [campaign_id, *due_params, limit, MessageState.SENDING, until, at, *due_params]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def campaign_deliver(
+    campaign_id: int,
+    *,
+    budget_seconds: float | None = None,
+    sleep=time.sleep,
+    batch_size: int | None = None,
+) -> dict:
+    """Send the campaign's due messages at ``MAIL_SEND_RATE``, for at most ``budget_seconds``
+    (under the task time limit); what is left is handed to the next run.
+
+    In batches: claim up to ``batch_size`` due messages at once (``claim_batch``; fewer when the
+    rate and the budget allow fewer), send them over one SMTP connection, commit each accepted
+    message's SENT state in its own one-row UPDATE the moment the server took it (the window for
+    a second sending stays that of one message), then write the batch's timeline steps in bulk
+    (``record_accepted_many``). A message refused or cut off goes through ``_failed``'s backoff;
+    the others go on. Messages accepted but not recorded yet (by a run that died) are recorded
+    first, never sent again."""
+    budget = budget_seconds if budget_seconds is not None else _budget()
+    rate = settings.MAIL_SEND_RATE
+    interval = 1.0 / rate if rate > 0 else 0.0
+    size = batch_size or SEND_BATCH
+    lease = settings.MAIL_CLAIM_LEASE_SECONDS
     started = time.monotonic()
     outcomes: dict[str, int] = {}
-    last_send = None
+    throttle = {"last": None}
     while time.monotonic() - started < budget:
-        now = timezone.now()
-        pending = OutgoingMessage.objects.filter(campaign_id=campaign_id).filter(
-            Q(state=MessageState.QUEUED, next_attempt_at__lte=now)
-            | Q(state=MessageState.QUEUED, next_attempt_at__isnull=True)
-            | Q(state=MessageState.SENDING, claimed_until__lt=now)
-            | Q(state=MessageState.SENT, recorded=False)
+        unrecorded = list(
+            OutgoingMessage.objects.filter(
+                campaign_id=campaign_id, state=MessageState.SENT, recorded=False
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)[:size]
         )
-        message_id = pending.order_by("pk").values_list("pk", flat=True).first()
-        if message_id is None:
+        if unrecorded:
+            finished = record_accepted_many(unrecorded)
+            outcomes["sent"] = outcomes.get("sent", 0) + finished
+            continue
+        # No more than the rate lets through in the time left (and well inside the lease).
+        limit = size
+        if interval:
+            left = max(min(budget - (time.monotonic() - started), lease / 2), 0.0)
+            first_wait = 0.0
+            if throttle["last"] is not None:
+                first_wait = max(interval - (time.monotonic() - throttle["last"]), 0.0)
+            if first_wait > left:
+                break
+            limit = min(size, 1 + int((left - first_wait) / interval))
+        now = timezone.now()
+        claimed = claim_batch(campaign_id, now=now, limit=limit)
+        if not claimed:
             break
-        if last_send is not None and interval:
-            wait = interval - (time.monotonic() - last_send)
-            if wait > 0:
-                sleep(wait)
-        last_send = time.monotonic()
-        outcome = deliver(message_id)
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        until = now + dt.timedelta(seconds=lease)
+        for outcome, n in _send_batch(claimed, until, interval, throttle, sleep).items():
+            outcomes[outcome] = outcomes.get(outcome, 0) + n
     return outcomes
+
+
+def _send_batch(claimed: list[int], until: dt.datetime, interval: float, throttle, sleep) -> dict:
+    """Send the claimed messages over one SMTP connection; record the accepted ones in bulk.
+
+    First the messages not composed yet are composed and their bytes stored (in one commit,
+    before the first attempt: every retry sends the same bytes); then each is sent, and the
+    server's acceptance committed at once. What the claim's lease leaves no time for is given
+    back (``_release``)."""
+    messages = list(
+        OutgoingMessage.objects.select_related("request__organization")
+        .prefetch_related("attachments")
+        .filter(pk__in=claimed, state=MessageState.SENDING, claimed_until=until)
+        .order_by("pk")
+    )
+    outcomes: dict[str, int] = {}
+
+    def count(outcome: str) -> None:
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+
+    # Stop well before the claim runs out: past it another worker may take the message.
+    margin = dt.timedelta(seconds=max(settings.MAIL_CLAIM_LEASE_SECONDS * 0.2, 1))
+    tried: set[int] = set()
+    ready: list[tuple[OutgoingMessage, bytes]] = []
+    accepted: list[int] = []
+    smtp = get_connection(fail_silently=False)
+    opened = False
+    try:
+        composed: dict[int, bytes] = {}
+        for message in messages:
+            if message.raw:
+                ready.append((message, bytes(message.raw)))
+                continue
+            if timezone.now() >= until - margin:
+                break
+            try:
+                raw = compose(message)
+            except (DatabaseError, SoftTimeLimitExceeded):
+                raise
+            except Exception as exc:  # noqa: BLE001 — a message that cannot be built must go
+                log.exception("mail %s could not be composed", message.pk)
+                tried.add(message.pk)
+                reason = _("the message could not be composed: %(error)s") % {"error": exc}
+                count(_failed(message, reason, permanent=True, now=timezone.now()))
+                continue
+            composed[message.pk] = raw
+            ready.append((message, raw))
+        if composed:
+            with transaction.atomic():
+                for pk, raw in composed.items():
+                    OutgoingMessage.objects.filter(pk=pk).update(
+                        raw=raw, raw_sha256=hashlib.sha256(raw).hexdigest()
+                    )
+        ready.sort(key=lambda item: item[0].pk)
+        for message, raw in ready:
+            if timezone.now() >= until - margin:
+                break
+            if throttle["last"] is not None and interval:
+                wait = interval - (time.monotonic() - throttle["last"])
+                if wait > 0:
+                    sleep(wait)
+            throttle["last"] = time.monotonic()
+            tried.add(message.pk)
+            try:
+                if not opened:
+                    smtp.open()
+                    opened = True
+                _transmit(message, raw, connection=smtp)
+            except (smtplib.SMTPException, OSError, TemporaryFailure) as exc:
+                permanent, reason = _describe(exc)
+                count(_failed(message, reason, permanent=permanent, now=timezone.now()))
+                gone = getattr(smtp.connection, "sock", None) is None  # e.g. after a 421
+                if gone or not isinstance(exc, smtplib.SMTPResponseException):
+                    # Refused, dropped, timed out: the next message gets a new connection.
+                    _close(smtp)
+                    opened = False
+                continue
+            _mark_accepted(message.pk)
+            accepted.append(message.pk)
+    finally:
+        if opened:
+            _close(smtp)
+        rest = [m.pk for m in messages if m.pk not in tried]
+        if rest:
+            _release(rest, until)
+    if accepted:
+        record_accepted_many(accepted)
+        outcomes["sent"] = outcomes.get("sent", 0) + len(accepted)
+    return outcomes
+
+
+def _close(smtp) -> None:
+    try:
+        smtp.close()
+    except Exception:  # noqa: BLE001 — a connection that is already gone
+        log.debug("closing the SMTP connection failed", exc_info=True)
+
+
+def _release(ids: list[int], until: dt.datetime) -> None:
+    """Give back claimed messages this run did not try (time ran out): due again at once, the
+    attempt not counted. Only rows still held by this claim."""
+    try:
+        OutgoingMessage.objects.filter(
+            pk__in=ids, state=MessageState.SENDING, claimed_until=until
+        ).update(
+            state=MessageState.QUEUED,
+            claimed_until=None,
+            next_attempt_at=timezone.now(),
+            attempts=F("attempts") - 1,
+        )
+    except DatabaseError:  # their lease runs out and they are taken again
+        log.warning("could not release %d claimed messages", len(ids), exc_info=True)
 
 
 def campaign_next_run(campaign_id: int) -> dt.datetime | None:

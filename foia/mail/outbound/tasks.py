@@ -64,6 +64,28 @@ def send_campaign_task(campaign_id: int) -> dict:
     return outcomes
 
 
+@shared_task(
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=2,
+    retry_backoff_max=120,
+    max_retries=6,
+)
+def queue_campaign_task(campaign_id: int) -> str:
+    """ "Send all drafts by e-mail" on the worker: queue the drafts' messages (in chunks, within
+    the time budget; the rest in a fresh task), then the sending starts (services.campaign_send
+    enqueues send_campaign_task). A re-run queues nothing twice."""
+    try:
+        done = services.campaign_prepare(campaign_id)
+    except SoftTimeLimitExceeded:
+        done = False
+    if not done:
+        queue_campaign_task.apply_async((campaign_id,))
+        return "more"
+    return "done"
+
+
 @shared_task(acks_late=True, ignore_result=True)
 def sweep_outgoing_task() -> int:
     return len(services.sweep())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from foia.mail.outbound.models import MessageState, OutgoingMessage
+from foia.mail.outbound.models import CampaignSending, MessageState, OutgoingMessage
 from foia.mail.outbound.services import campaign_progress
 
 register = template.Library()
@@ -26,6 +26,21 @@ def outgoing_mail(request_obj, can_edit: bool):
     }
 
 
-@register.inclusion_tag("mail/outbound/_campaign_mail.html")
+SKIPPED_SHOWN = 10
+
+
+@register.inclusion_tag("mail/outbound/_campaign_sending.html")
 def campaign_mail(campaign, can_edit: bool):
-    return {"campaign": campaign, "can_edit": can_edit, "progress": campaign_progress(campaign)}
+    """The progress, and the worker's preparation of "Send all drafts": still running, and the
+    drafts it could not queue with the reason (the first few, then how many more)."""
+    sending = CampaignSending.objects.filter(campaign_id=campaign.pk).first()
+    reasons = list((sending.skipped if sending else {}).values())
+    return {
+        "campaign": campaign,
+        "can_edit": can_edit,
+        "progress": campaign_progress(campaign),
+        "sending": sending,
+        "skipped": reasons[:SKIPPED_SHOWN],
+        "skipped_count": len(reasons),
+        "skipped_more": max(len(reasons) - SKIPPED_SHOWN, 0),
+    }
