@@ -161,6 +161,12 @@ else:
                 "LOCATION": "foia_cache",
             }
         }
+# The dashboard's figures are cached per version of the facts only in a cache every process
+# shares (a worker's write must reach the web process's copy): not in a per-process one.
+DASHBOARD_CACHE = CACHES["default"]["BACKEND"].rsplit(".", 1)[-1] not in (
+    "LocMemCache",
+    "DummyCache",
+)
 if PRODUCTION and CACHES["default"]["BACKEND"].rsplit(".", 1)[-1] in (
     "LocMemCache",
     "DummyCache",

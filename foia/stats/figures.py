@@ -15,6 +15,7 @@ with a Wilson 95 % interval, as Alaveteli shows, so small samples do not look ce
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 from collections import defaultdict
@@ -22,9 +23,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Aggregate, Count, DateField, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import translation
 
 from foia.models import AuthorityKind, CommissionerOutcome, RefusalGround
 from foia.stats.models import (
@@ -38,7 +41,7 @@ from foia.stats.models import (
     RequestFacts,
     silent_q,
 )
-from foia.stats.rollups import COUNTER_NAMES, counter_aggregates
+from foia.stats.rollups import COUNTER_NAMES, counter_aggregates, facts_version
 
 Z95 = 1.959963984540054
 OUTCOME_COUNTERS = {
@@ -618,6 +621,39 @@ def dashboard(
         min_requests=min_requests,
         trend=rollup_trend(today, kind=kind, live=live),
     )
+
+
+def cached_dashboard(today: dt.date, *, kind: str | None = None) -> Dashboard:
+    """``dashboard()`` as the page, its CSVs and the API serve it: computed once per version of
+    the facts (``rollups.facts_changed`` moves it on every write), day, kind, ranking minimum and
+    language, then read from the cache until the facts change. Without a shared, readable cache
+    (``DASHBOARD_CACHE``) it is computed every time."""
+    version = facts_version() if settings.DASHBOARD_CACHE else None
+    if version is None:
+        return dashboard(today, kind=kind)
+    key = ":".join(
+        (
+            "stats:dashboard",
+            version,
+            today.isoformat(),
+            kind or "-",
+            str(settings.PUBLIC_RANKING_MIN_REQUESTS),
+            translation.get_language() or "-",
+        )
+    )
+    try:
+        board = cache.get(key)
+    except Exception:  # noqa: BLE001 — the cache is a help, never a condition
+        board = None
+    if board is None:
+        board = dashboard(today, kind=kind)
+        with contextlib.suppress(Exception):  # the cache is a help, never a condition
+            cache.set(key, board, DASHBOARD_CACHE_SECONDS)
+    return board
+
+
+# A cached dashboard is dropped after a day at the latest (it is keyed by the day anyway).
+DASHBOARD_CACHE_SECONDS = 24 * 3600
 
 
 def _set_days(figures: Figures, hist, code: str) -> None:

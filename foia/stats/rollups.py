@@ -17,9 +17,12 @@ atomic under concurrency (row locks, no read-modify-write), in the caller's tran
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Case, Count, DateField, Q, Value, When
 from django.db.models.functions import ExtractYear, TruncMonth
@@ -36,6 +39,8 @@ from foia.stats.models import (
     Outcome,
     RequestFacts,
 )
+
+log = logging.getLogger(__name__)
 
 Predicate = Callable[[RequestFacts], bool]
 
@@ -203,6 +208,40 @@ def contributions(f: RequestFacts | None) -> dict[Group, dict[str, int]]:
     return out
 
 
+# --- the facts' version: dashboards are cached per version ------------------------------------------
+
+FACTS_VERSION_KEY = "stats:facts-version"
+
+
+def _new_version() -> None:
+    try:
+        cache.set(FACTS_VERSION_KEY, uuid.uuid4().hex, None)
+    except Exception:  # noqa: BLE001 — a cache that is down must not fail a write
+        log.warning("the facts' version could not be moved on", exc_info=True)
+
+
+def facts_changed() -> None:
+    """Called by every write of facts, rollups or the names they show: a dashboard computed for
+    an earlier version is never read again. Moved at once (so this transaction's own reads see
+    it) and again after the commit (a reader that computed from the data before the commit, under
+    the first new version, is left behind)."""
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+def facts_version() -> str | None:
+    """The current version, or None when the cache cannot be read (then nothing is cached)."""
+    try:
+        version = cache.get(FACTS_VERSION_KEY)
+        if version is None:
+            cache.add(FACTS_VERSION_KEY, uuid.uuid4().hex, None)
+            version = cache.get(FACTS_VERSION_KEY)
+        return version
+    except Exception:  # noqa: BLE001
+        log.warning("the facts' version could not be read", exc_info=True)
+        return None
+
+
 def apply_change(old: RequestFacts | None, new: RequestFacts | None) -> int:
     """Move one facts row's contribution from ``old`` to ``new``; returns statements run."""
     return apply_changes([(old, new)])
@@ -210,6 +249,7 @@ def apply_change(old: RequestFacts | None, new: RequestFacts | None) -> int:
 
 def apply_changes(pairs: Iterable[tuple[RequestFacts | None, RequestFacts | None]]) -> int:
     """Move many rows' contributions at once: one statement per rollup row that changes."""
+    facts_changed()
     delta: dict[Group, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for old, new in pairs:
         for group, counts in contributions(old).items():
@@ -298,6 +338,7 @@ def key_expressions() -> dict:
 @transaction.atomic
 def rebuild(facts=None, batch_size: int = 2000) -> dict[str, int]:
     """Recompute every rollup table from the facts in a few GROUP BY queries."""
+    facts_changed()
     facts = (facts if facts is not None else RequestFacts.objects.all()).filter(
         public_from__isnull=False
     )

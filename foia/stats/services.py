@@ -305,6 +305,7 @@ def authorities_changed(authority_ids: Sequence[int]) -> None:
     """Authorities renamed or re-classified: their requests' search terms and facts follow, in a
     bounded number of statements whatever the number of authorities (the catalogue import)."""
     ids = list(authority_ids)
+    rollups.facts_changed()  # the ranking shows their names
     for start in range(0, len(ids), 500):
         chunk = Authority.objects.filter(pk__in=ids[start : start + 500])
         terms = {a.pk: authority_terms(a) for a in chunk}

@@ -253,7 +253,7 @@ class Figures(PublicView):
         kind = request.query_params.get("kind", "")
         if kind and kind not in AuthorityKind.values:
             raise ValidationError({"kind": [_invalid_choice(kind)]})
-        board = stats.dashboard(today, kind=kind or None)
+        board = stats.cached_dashboard(today, kind=kind or None)
         data = {
             "date": today,
             "kind": kind or None,

@@ -61,7 +61,7 @@ def build(request):
             "tables": authority_tables(figures, stats.live_trend(facts, today)),
             "scope_query": scope,
         }
-    board = stats.dashboard(today, kind=kind or None)
+    board = stats.cached_dashboard(today, kind=kind or None)
 
     def link(authority_id: int) -> str:
         return reverse("public:authority", args=[authority_id])
