@@ -56,6 +56,7 @@ bench: install
 
 ## The API next to the HTML pages it mirrors (reuses bench_public's generator; own database).
 bench-api: install
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/12} \
 	$(BIN)/python scripts/bench_api.py --db foia_api_bench $(BENCH_ARGS)
 
 bench-reminders: install
