@@ -6,8 +6,8 @@ is also a superuser, and as an anonymous visitor. Any server error fails: bad in
 The patterns are read from the URL resolver, so a new page is fuzzed without touching this file;
 form bodies use the field names the page's own HTML declares. On top of the random walk, every
 value the 2026 audit used goes into every parameter and field of every public and workspace page.
-About 18,000 requests; runs on PostgreSQL in `make test` (and on SQLite in a bare checkout), about
-three minutes on the 2-core machine. The deeper walk found two server errors, now fixed: the
+About 10,000 requests; runs on PostgreSQL in `make test` (and on SQLite in a bare checkout), about
+a minute and a half on the 2-core machine. The deeper walk found two server errors, now fixed: the
 admin's autocomplete fields re-shown with a non-id value, and a failed login with a username longer
 than axes' 255-character column.
 """
@@ -227,7 +227,7 @@ def _fuzz(group: str, world, data, anonymous: bool = False) -> None:
 
 
 FUZZ = settings(
-    max_examples=10,
+    max_examples=5,
     # No shrinking: the failure names the URL and the parameters; shrinking a walk over every
     # page took more than five minutes.
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
@@ -237,7 +237,7 @@ FUZZ = settings(
 )
 
 
-@settings(FUZZ, max_examples=30)
+@settings(FUZZ, max_examples=10)
 @given(data=st.data())
 def test_no_public_page_feed_or_export_answers_a_server_error(world, data):
     _fuzz("public", world, data, anonymous=True)
@@ -251,7 +251,7 @@ def test_no_workspace_or_api_page_answers_a_server_error(world, data):
     _fuzz("workspace", world, data, anonymous=True)
 
 
-@settings(FUZZ, max_examples=3)
+@settings(FUZZ, max_examples=2)
 @given(data=st.data())
 def test_no_admin_page_answers_a_server_error(world, data):
     _fuzz("admin", world, data)
@@ -282,7 +282,8 @@ def test_every_nasty_value_in_every_field_of_every_page(world, group):
     """Not random: every value the audit used, in every parameter and every field the page
     declares at once, on every public and workspace page (GET and POST), logged in and not."""
     requests = 0
-    for anonymous in (True, False):
+    # Anonymous visitors of the workspace are sent to the login page; the random walk covers them.
+    for anonymous in (True, False) if group == "public" else (False,):
         client = Client(raise_request_exception=True)
         field_cache: dict = {}
         for route in routes():
@@ -300,7 +301,9 @@ def test_every_nasty_value_in_every_field_of_every_page(world, group):
             field_cache[url] = names
             for value in NASTY:
                 params = dict.fromkeys(names, value)
-                _check(client.get(url, params), "GET", url, params)
+                if first.status_code == 200:  # a POST-only action or a redirect reads no query
+                    _check(client.get(url, params), "GET", url, params)
+                    requests += 1
                 _check(client.post(url, params), "POST", url, params)
-                requests += 2
+                requests += 1
     assert requests > 1000
