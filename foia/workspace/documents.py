@@ -179,12 +179,10 @@ def appealable_decisions(events: list[Event]) -> list[Event]:
 
 
 def build(slug: str, request: Request, *, today: dt.date, options: Options) -> Document:
-    """The document ``slug`` ("request", "appeal", "silence-appeal") for ``request``."""
-    events = list(
-        request.events.live()
-        .prefetch_related("grounds", "attachments")
-        .order_by("occurred_on", "id")
-    )
+    """The document ``slug`` ("request", "appeal", "silence-appeal") for ``request``.
+
+    The request letter reads the request, its authority and organisation only (no query when
+    they are loaded: a campaign's sending builds thousands); the appeals read the timeline."""
     place = options.place or default_place(request)
     context = {
         "r": request,
@@ -211,6 +209,11 @@ def build(slug: str, request: Request, *, today: dt.date, options: Options) -> D
             markup,
         )
 
+    events = list(
+        request.events.live()
+        .prefetch_related("grounds", "attachments")
+        .order_by("occurred_on", "id")
+    )
     warnings: list[str] = []
     if request.sent_on is None:
         warnings.append(str(_("The request has not been marked as sent: its date is missing.")))
@@ -376,30 +379,26 @@ def _inline(text: str) -> str:
     return html
 
 
-def to_html(document: Document) -> str:
-    """The document as one HTML page (for the PDF and the on-screen preview)."""
-    blocks: list[str] = []
+def blocks(document: Document) -> list[tuple[str, list[str]]]:
+    """The markup read into blocks, for every rendering: ("heading", [line]), ("paragraph",
+    lines) and ("right", lines), where a paragraph's line indented by two spaces is a sub-item of
+    the one above (the copy's delivery options) and an empty right-hand line is a blank line."""
+    out: list[tuple[str, list[str]]] = []
     paragraph: list[str] = []
     right: list[str] = []
 
-    def line_html(line: str) -> str:
-        # An indented line is a sub-item of the one above (the copy's delivery options).
-        if line.startswith("  "):
-            return f'<span class="sub">{_inline(line.strip())}</span>'
-        return _inline(line)
-
     def flush() -> None:
         if paragraph:
-            blocks.append("<p>" + "<br>".join(line_html(p) for p in paragraph) + "</p>")
+            out.append(("paragraph", list(paragraph)))
             paragraph.clear()
         if right:
-            blocks.append('<p class="right">' + "<br>".join(_inline(r) for r in right) + "</p>")
+            out.append(("right", list(right)))
             right.clear()
 
     for line in _clean_lines(document.markup):
         if line.startswith("# "):
             flush()
-            blocks.append(f"<h2>{_inline(line[2:])}</h2>")
+            out.append(("heading", [line[2:]]))
         elif line.startswith(">"):
             if paragraph:
                 flush()
@@ -411,30 +410,30 @@ def to_html(document: Document) -> str:
                 flush()
             paragraph.append(line)
     flush()
-    return "\n".join(blocks)
+    return out
 
 
-PDF_CSS = """
-@page { size: A4; margin: 2cm 2.2cm; }
-body { font-family: "DejaVu Serif", serif; font-size: 11pt; line-height: 1.45; }
-h2 { text-align: center; font-size: 12pt; margin: .9em 0 .3em; }
-p { margin: 0 0 .7em; text-align: justify; }
-p.right { text-align: left; margin-left: 55%; }
-.box { font-family: "DejaVu Sans", sans-serif; }
-.sub { padding-left: 1.6em; }
-"""
+def to_html(document: Document) -> str:
+    """The document as one HTML page (the on-screen preview)."""
 
+    def line_html(line: str) -> str:
+        if line.startswith("  "):
+            return f'<span class="sub">{_inline(line.strip())}</span>'
+        return _inline(line)
 
-def _no_fetch(url, *args, **kwargs):
-    raise ValueError(f"documents load nothing from outside ({url})")
+    html: list[str] = []
+    for kind, lines in blocks(document):
+        if kind == "heading":
+            html.append(f"<h2>{_inline(lines[0])}</h2>")
+        elif kind == "right":
+            html.append('<p class="right">' + "<br>".join(_inline(r) for r in lines) + "</p>")
+        else:
+            html.append("<p>" + "<br>".join(line_html(p) for p in lines) + "</p>")
+    return "\n".join(html)
 
 
 def to_pdf(document: Document) -> bytes:
-    from weasyprint import HTML
+    """The document as PDF (``letter_pdf``: A4, DejaVu Serif, the layout of the preview)."""
+    from foia.workspace import letter_pdf
 
-    page = (
-        f'<!doctype html><html lang="sr-Latn"><head><meta charset="utf-8">'
-        f"<title>{escape(document.title)}</title><style>{PDF_CSS}</style></head>"
-        f"<body>{to_html(document)}</body></html>"
-    )
-    return HTML(string=page, url_fetcher=_no_fetch).write_pdf()
+    return letter_pdf.render(blocks(document), title=document.title)
