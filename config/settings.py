@@ -384,8 +384,11 @@ MAIL_SECRET = envstr("MAIL_SECRET", "")
 MAIL_FROM_LOCALPART = envstr("MAIL_FROM_LOCALPART", "noreply")
 # The Commissioner's e-mail for appeals and urgencies.
 COMMISSIONER_EMAIL = envstr("COMMISSIONER_EMAIL", "office@poverenik.rs")
-# Messages per second a campaign's sending may go out at.
+# Messages per second a campaign's sending may go out at (all its sending tasks together).
 MAIL_SEND_RATE = float(envstr("MAIL_SEND_RATE", "2"))
+# Sending tasks a campaign runs at once (they take different batches): up to the worker's
+# concurrency; each keeps MAIL_SEND_RATE / MAIL_CAMPAIGN_SENDERS.
+MAIL_CAMPAIGN_SENDERS = max(envint("MAIL_CAMPAIGN_SENDERS", 1), 1)
 # Attempts before a message is given up as failed; the delay doubles from MAIL_RETRY_SECONDS.
 MAIL_SEND_MAX_ATTEMPTS = envint("MAIL_SEND_MAX_ATTEMPTS", 8)
 MAIL_RETRY_SECONDS = envint("MAIL_RETRY_SECONDS", 60)

@@ -611,3 +611,19 @@ def test_a_task_cut_off_by_the_soft_time_limit_hands_the_work_on(monkeypatch, se
     assert tasks.send_campaign_task.run(7) == {"interrupted": 1}
     assert tasks.send_message_task.run(8) == "interrupted"
     assert scheduled == [("c", ((7,),), {}), ("m", ((8,),), {"countdown": 301})]
+
+
+def test_two_sending_tasks_share_the_campaign_rate(
+    campaign, owner, smtp_settings, settings, travel, django_capture_on_commit_callbacks
+):
+    # MAIL_CAMPAIGN_SENDERS tasks run at once; each keeps its share, so together they keep the
+    # configured rate: at 0.5 messages/s, two senders wait 4 s between their own messages.
+    settings.MAIL_SEND_RATE = 0.5
+    settings.MAIL_CAMPAIGN_SENDERS = 2
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.campaign_send(campaign=campaign, user=owner)
+    assert len(callbacks) == 1  # the start of the sending: one callback, two tasks
+    waits = []
+    assert services.campaign_deliver(campaign.pk, sleep=waits.append) == {"sent": 4}
+    assert len(waits) == 3 and all(3 < w <= 4 for w in waits)
+    assert len(smtp_settings.messages) == 4

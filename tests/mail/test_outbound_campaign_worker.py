@@ -29,14 +29,16 @@ pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)
 def smtp_worker(start_worker, smtp_server):
     def start(**env):
         return start_worker(
-            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-            EMAIL_HOST=smtp_server.host,
-            EMAIL_PORT=str(smtp_server.port),
-            EMAIL_USE_TLS="False",
-            EMAIL_TIMEOUT="60",
-            MAIL_CLAIM_LEASE_SECONDS="3",
-            MAIL_SEND_RATE="1000",
-            **env,
+            **{
+                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "EMAIL_HOST": smtp_server.host,
+                "EMAIL_PORT": str(smtp_server.port),
+                "EMAIL_USE_TLS": "False",
+                "EMAIL_TIMEOUT": "60",
+                "MAIL_CLAIM_LEASE_SECONDS": "3",
+                "MAIL_SEND_RATE": "1000",
+                **env,
+            }
         )
 
     return start
@@ -125,6 +127,28 @@ def test_a_worker_killed_mid_batch_leaves_each_message_sent_and_recorded_once(
     celery_call(redis_server, "foia.mail.outbound.tasks.sweep_outgoing_task")
     wait_for(lambda: sent_count(campaign) == 5, "the campaign to be finished after restart")
     time.sleep(6)  # long enough for the broker to redeliver the killed worker's task too
+    assert sorted(ids_at(smtp_server).values()) == [1] * 5
+    assert campaign.requests.filter(status=RequestStatus.AWAITING_ANSWER).count() == 5
+    for request in campaign.requests.exclude(authority__email=""):
+        assert request.events.filter(kind=EventKind.SENT).count() == 1
+
+
+def test_two_worker_processes_send_one_campaign_each_draft_once(
+    redis_server, smtp_worker, smtp_server, campaign, owner, monkeypatch
+):
+    # MAIL_CAMPAIGN_SENDERS=2: the sending runs as two tasks at once, in two processes; their
+    # claims (FOR UPDATE SKIP LOCKED) take different messages and the rate is shared.
+    from foia.mail.outbound import tasks
+
+    monkeypatch.setattr(tasks.send_campaign_task, "apply_async", lambda *a, **k: None)
+    services.campaign_send(campaign=campaign, user=owner)
+    env = {"MAIL_CAMPAIGN_SENDERS": "2", "MAIL_SEND_RATE": "4"}
+    smtp_worker(**env)
+    smtp_worker(**env)
+    for _sender in range(2):
+        celery_call(redis_server, "foia.mail.outbound.tasks.send_campaign_task", campaign.pk)
+    wait_for(lambda: sent_count(campaign) == 5, "the campaign to be sent by the two")
+    time.sleep(2)  # a follow-up task of either sender has had its chance
     assert sorted(ids_at(smtp_server).values()) == [1] * 5
     assert campaign.requests.filter(status=RequestStatus.AWAITING_ANSWER).count() == 5
     for request in campaign.requests.exclude(authority__email=""):

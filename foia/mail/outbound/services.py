@@ -35,16 +35,20 @@ deduplicate.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
+import queue
+import re
 import smtplib
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.header import Header
 from email.message import EmailMessage as MIMEEmailMessage
-from email.utils import format_datetime, formataddr
+from email.utils import format_datetime, formataddr, parseaddr
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -337,7 +341,11 @@ class _RawMessage:
 
     def __init__(self, raw: bytes):
         self._raw = raw
-        self._parsed = message_from_bytes(raw)
+
+    @functools.cached_property
+    def _parsed(self):
+        # Parsed only if a backend asks for more than the bytes (Django's SMTP backend does not).
+        return message_from_bytes(self._raw)
 
     def as_bytes(self, unixfrom: bool = False, linesep: str = "\n") -> bytes:
         return self._raw
@@ -397,8 +405,6 @@ def _describe(exc: Exception) -> tuple[bool, str]:
 def _transmit(message: OutgoingMessage, raw: bytes, *, connection=None) -> None:
     """Hand ``raw`` to the configured backend (``connection``: one already open, kept open);
     returns when the server accepted it."""
-    from email.utils import parseaddr
-
     recipients = [*message.to, *message.cc]
     envelope_from = parseaddr(message.from_address)[1]
     connection = connection or get_connection(fail_silently=False)
@@ -835,9 +841,15 @@ def _queue_chunk(
 
 
 def enqueue_campaign(campaign_id: int, *, eta: dt.datetime | None = None) -> None:
+    """Start the campaign's sending: ``MAIL_CAMPAIGN_SENDERS`` tasks, which claim different
+    batches (``claim_batch``) and share the rate."""
     from foia.mail.outbound.tasks import send_campaign_task
 
-    transaction.on_commit(lambda: send_campaign_task.apply_async((campaign_id,), eta=eta))
+    def start() -> None:
+        for _sender in range(settings.MAIL_CAMPAIGN_SENDERS):
+            send_campaign_task.apply_async((campaign_id,), eta=eta)
+
+    transaction.on_commit(start)
 
 
 def _budget() -> float:
@@ -897,58 +909,122 @@ def campaign_deliver(
     rate and the budget allow fewer), send them over one SMTP connection, commit each accepted
     message's SENT state in its own one-row UPDATE the moment the server took it (the window for
     a second sending stays that of one message), then write the batch's timeline steps in bulk
-    (``record_accepted_many``). A message refused or cut off goes through ``_failed``'s backoff;
-    the others go on. Messages accepted but not recorded yet (by a run that died) are recorded
-    first, never sent again."""
+    (``record_accepted_many``) — on the worker, while the next batch is sent (``_Recorder``). A
+    message refused or cut off goes through ``_failed``'s backoff; the others go on. Messages
+    accepted but not recorded yet (by a run that died) are recorded first, never sent again."""
     budget = budget_seconds if budget_seconds is not None else _budget()
-    rate = settings.MAIL_SEND_RATE
+    rate = settings.MAIL_SEND_RATE / settings.MAIL_CAMPAIGN_SENDERS  # this task's share
     interval = 1.0 / rate if rate > 0 else 0.0
     size = batch_size or SEND_BATCH
     lease = settings.MAIL_CLAIM_LEASE_SECONDS
     started = time.monotonic()
     outcomes: dict[str, int] = {}
     throttle = {"last": None}
-    while time.monotonic() - started < budget:
-        unrecorded = list(
-            OutgoingMessage.objects.filter(
-                campaign_id=campaign_id, state=MessageState.SENT, recorded=False
-            )
-            .order_by("pk")
-            .values_list("pk", flat=True)[:size]
-        )
-        if unrecorded:
-            finished = record_accepted_many(unrecorded)
-            outcomes["sent"] = outcomes.get("sent", 0) + finished
-            continue
-        # No more than the rate lets through in the time left (and well inside the lease).
-        limit = size
-        if interval:
-            left = max(min(budget - (time.monotonic() - started), lease / 2), 0.0)
-            first_wait = 0.0
-            if throttle["last"] is not None:
-                first_wait = max(interval - (time.monotonic() - throttle["last"]), 0.0)
-            if first_wait > left:
+    leftovers = True  # a dead run's accepted messages, recorded before anything is sent
+    recorder = _Recorder()
+    try:
+        while time.monotonic() - started < budget:
+            if leftovers:
+                unrecorded = list(
+                    OutgoingMessage.objects.filter(
+                        campaign_id=campaign_id, state=MessageState.SENT, recorded=False
+                    )
+                    .order_by("pk")
+                    .values_list("pk", flat=True)[:size]
+                )
+                if unrecorded:
+                    finished = record_accepted_many(unrecorded)
+                    outcomes["sent"] = outcomes.get("sent", 0) + finished
+                    continue
+                leftovers = False
+            # No more than the rate lets through in the time left (and well inside the lease).
+            limit = size
+            if interval:
+                left = max(min(budget - (time.monotonic() - started), lease / 2), 0.0)
+                first_wait = 0.0
+                if throttle["last"] is not None:
+                    first_wait = max(interval - (time.monotonic() - throttle["last"]), 0.0)
+                if first_wait > left:
+                    break
+                limit = min(size, 1 + int((left - first_wait) / interval))
+            now = timezone.now()
+            claimed = claim_batch(campaign_id, now=now, limit=limit)
+            if not claimed:
                 break
-            limit = min(size, 1 + int((left - first_wait) / interval))
-        now = timezone.now()
-        claimed = claim_batch(campaign_id, now=now, limit=limit)
-        if not claimed:
-            break
-        until = now + dt.timedelta(seconds=lease)
-        for outcome, n in _send_batch(claimed, until, interval, throttle, sleep).items():
-            outcomes[outcome] = outcomes.get(outcome, 0) + n
+            until = now + dt.timedelta(seconds=lease)
+            batch = _send_batch(claimed, until, interval, throttle, sleep, recorder.submit)
+            for outcome, n in batch.items():
+                outcomes[outcome] = outcomes.get(outcome, 0) + n
+    finally:
+        recorder.close()
     return outcomes
 
 
-def _send_batch(claimed: list[int], until: dt.datetime, interval: float, throttle, sleep) -> dict:
+class _Recorder:
+    """Writes each sent batch's timeline steps (``record_accepted_many``) while the next batch is
+    composed and sent: on a thread of its own with its own database connection, one batch at a
+    time, at most one waiting (the sending does not run ahead of the recording by more).
+
+    Only where that is safe: on PostgreSQL outside a transaction (the worker). Inside one — a
+    test's, a caller's — the other connection would not see its rows, and SQLite allows one
+    writer: there each batch is recorded in line, as before. A failure stops the sending (raised
+    by the next ``submit`` or by ``close``); the batch stays accepted and unrecorded, and the
+    next run records it before it sends anything."""
+
+    def __init__(self) -> None:
+        self.threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
+        self.pending: queue.Queue[list[int] | None] = queue.Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.thread: threading.Thread | None = None
+
+    def submit(self, ids: list[int]) -> None:
+        if not self.threaded:
+            record_accepted_many(ids)
+            return
+        self._raise()
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._run, name="mail-recorder", daemon=True)
+            self.thread.start()
+        self.pending.put(ids)
+
+    def _run(self) -> None:
+        from django.db import connections
+
+        try:
+            while (ids := self.pending.get()) is not None:
+                if self.error is None:
+                    try:
+                        record_accepted_many(ids)
+                    except BaseException as exc:  # noqa: BLE001 — handed to the sending thread
+                        self.error = exc
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    def close(self) -> None:
+        if self.thread is not None:
+            self.pending.put(None)
+            self.thread.join()
+            self.thread = None
+        self._raise()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+
+def _send_batch(
+    claimed: list[int], until: dt.datetime, interval: float, throttle, sleep, record
+) -> dict:
     """Send the claimed messages over one SMTP connection; record the accepted ones in bulk.
 
-    First the messages not composed yet are composed and their bytes stored (in one commit,
-    before the first attempt: every retry sends the same bytes); then each is sent, and the
-    server's acceptance committed at once. What the claim's lease leaves no time for is given
-    back (``_release``)."""
+    Each message's bytes are composed and stored (committed) before its first attempt, so every
+    retry sends the same bytes; its acceptance is committed the moment the server answers. The
+    two are interleaved: while the server takes in one message (between the end of its data and
+    the server's answer) the next one is composed and stored (``_begin`` / the ``finish`` it
+    returns). What the claim's lease leaves no time for is given back (``_release``)."""
     messages = list(
-        OutgoingMessage.objects.select_related("request__organization")
+        OutgoingMessage.objects.select_related("request__organization", "request__authority")
         .prefetch_related("attachments")
         .filter(pk__in=claimed, state=MessageState.SENDING, claimed_until=until)
         .order_by("pk")
@@ -961,51 +1037,60 @@ def _send_batch(claimed: list[int], until: dt.datetime, interval: float, throttl
     # Stop well before the claim runs out: past it another worker may take the message.
     margin = dt.timedelta(seconds=max(settings.MAIL_CLAIM_LEASE_SECONDS * 0.2, 1))
     tried: set[int] = set()
-    ready: list[tuple[OutgoingMessage, bytes]] = []
     accepted: list[int] = []
+    prepared: dict[int, bytes | None] = {}
+
+    def in_time() -> bool:
+        return timezone.now() < until - margin
+
+    def prepare(message: OutgoingMessage) -> bytes | None:
+        """The message's bytes, composed and stored now if they were not yet; None if it cannot
+        be built (then it has failed for good)."""
+        if message.raw:
+            return bytes(message.raw)
+        try:
+            raw = compose(message)
+        except (DatabaseError, SoftTimeLimitExceeded):
+            raise
+        except Exception as exc:  # noqa: BLE001 — a message that cannot be built must go
+            log.exception("mail %s could not be composed", message.pk)
+            tried.add(message.pk)
+            reason = _("the message could not be composed: %(error)s") % {"error": exc}
+            count(_failed(message, reason, permanent=True, now=timezone.now()))
+            return None
+        OutgoingMessage.objects.filter(pk=message.pk).update(
+            raw=raw, raw_sha256=hashlib.sha256(raw).hexdigest()
+        )
+        return raw
+
     smtp = get_connection(fail_silently=False)
     opened = False
     try:
-        composed: dict[int, bytes] = {}
-        for message in messages:
-            if message.raw:
-                ready.append((message, bytes(message.raw)))
-                continue
-            if timezone.now() >= until - margin:
+        for index, message in enumerate(messages):
+            if not in_time():
                 break
-            try:
-                raw = compose(message)
-            except (DatabaseError, SoftTimeLimitExceeded):
-                raise
-            except Exception as exc:  # noqa: BLE001 — a message that cannot be built must go
-                log.exception("mail %s could not be composed", message.pk)
-                tried.add(message.pk)
-                reason = _("the message could not be composed: %(error)s") % {"error": exc}
-                count(_failed(message, reason, permanent=True, now=timezone.now()))
+            raw = prepared.pop(message.pk) if message.pk in prepared else prepare(message)
+            if raw is None:
                 continue
-            composed[message.pk] = raw
-            ready.append((message, raw))
-        if composed:
-            with transaction.atomic():
-                for pk, raw in composed.items():
-                    OutgoingMessage.objects.filter(pk=pk).update(
-                        raw=raw, raw_sha256=hashlib.sha256(raw).hexdigest()
-                    )
-        ready.sort(key=lambda item: item[0].pk)
-        for message, raw in ready:
-            if timezone.now() >= until - margin:
-                break
             if throttle["last"] is not None and interval:
                 wait = interval - (time.monotonic() - throttle["last"])
                 if wait > 0:
                     sleep(wait)
             throttle["last"] = time.monotonic()
             tried.add(message.pk)
+            later: BaseException | None = None
             try:
                 if not opened:
                     smtp.open()
                     opened = True
-                _transmit(message, raw, connection=smtp)
+                finish = _begin(smtp, message, raw)
+                following = messages[index + 1] if index + 1 < len(messages) else None
+                if following is not None and in_time():
+                    try:
+                        prepared[following.pk] = prepare(following)
+                    except BaseException as exc:  # noqa: BLE001 — raised once this one is settled
+                        later = exc
+                finish()
             except (smtplib.SMTPException, OSError, TemporaryFailure) as exc:
                 permanent, reason = _describe(exc)
                 count(_failed(message, reason, permanent=permanent, now=timezone.now()))
@@ -1014,9 +1099,13 @@ def _send_batch(claimed: list[int], until: dt.datetime, interval: float, throttl
                     # Refused, dropped, timed out: the next message gets a new connection.
                     _close(smtp)
                     opened = False
+                if later is not None:
+                    raise later from None
                 continue
             _mark_accepted(message.pk)
             accepted.append(message.pk)
+            if later is not None:
+                raise later
     finally:
         if opened:
             _close(smtp)
@@ -1024,9 +1113,67 @@ def _send_batch(claimed: list[int], until: dt.datetime, interval: float, throttl
         if rest:
             _release(rest, until)
     if accepted:
-        record_accepted_many(accepted)
+        record(accepted)
         outcomes["sent"] = outcomes.get("sent", 0) + len(accepted)
     return outcomes
+
+
+_LEADING_PERIOD = re.compile(rb"(?m)^\.")
+
+
+def _begin(backend, message: OutgoingMessage, raw: bytes):
+    """Hand ``raw`` to the server over ``backend``'s open SMTP connection up to the end of its
+    data, without waiting for the answer; returns ``finish``, which waits for it and raises as
+    ``smtplib.sendmail`` would (the same exceptions, so ``_describe`` reads them). The steps are
+    ``sendmail``'s, split where the server works on the message. Another backend (the console,
+    the test outbox) is handed the message at once."""
+    from django.core.mail.message import sanitize_address
+
+    conn = getattr(backend, "connection", None)
+    if not isinstance(conn, smtplib.SMTP):
+        _transmit(message, raw, connection=backend)
+        return lambda: None
+    encoding = settings.DEFAULT_CHARSET
+    sender = sanitize_address(parseaddr(message.from_address)[1], encoding)
+    recipients = [sanitize_address(a, encoding) for a in (*message.to, *message.cc)]
+
+    def give_up(code: int) -> None:
+        if code == 421:
+            conn.close()
+        else:
+            conn.rset()
+
+    conn.ehlo_or_helo_if_needed()
+    options = [f"size={len(raw)}"] if conn.does_esmtp and conn.has_extn("size") else []
+    code, reply = conn.mail(sender, options)
+    if code != 250:
+        give_up(code)
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    refused = {}
+    for recipient in recipients:
+        code, reply = conn.rcpt(recipient)
+        if code not in (250, 251):
+            refused[recipient] = (code, reply)
+        if code == 421:
+            conn.close()
+            raise smtplib.SMTPRecipientsRefused(refused)
+    if len(refused) == len(recipients):
+        conn.rset()
+        raise smtplib.SMTPRecipientsRefused(refused)
+    code, reply = conn.docmd("data")
+    if code != 354:
+        give_up(code)
+        raise smtplib.SMTPDataError(code, reply)
+    data = _LEADING_PERIOD.sub(b"..", raw)
+    conn.send(data + (b"" if data.endswith(b"\r\n") else b"\r\n") + b".\r\n")
+
+    def finish() -> None:
+        code, reply = conn.getreply()
+        if code != 250:
+            give_up(code)
+            raise smtplib.SMTPDataError(code, reply)
+
+    return finish
 
 
 def _close(smtp) -> None:
