@@ -358,7 +358,12 @@ def main() -> int:
         f"{seconds:.2f} s, {len(response.content) / 1e6:.1f} MB"
     )
     print("\n5. Sending (the e-mail work's benchmark, one real worker, a real SMTP server)")
-    _run_other("bench_mail_out.py", [], "foia_mailout_bench", args.others)
+    _run_other(
+        "bench_mail_out.py",
+        ["--messages", "200", "--campaign-messages", str(args.authorities), "--pdf"],
+        "foia_mailout_bench",
+        args.others,
+    )
     print("\n6. Reminders due at once (the reminder work's benchmark)")
     _run_other(
         "bench_reminder_batch.py",

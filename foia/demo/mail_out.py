@@ -3,8 +3,8 @@
 For every demo request whose SENT event went by e-mail, an ``OutgoingMessage`` in state "sent" with
 the bytes composed by ``foia.mail.outbound.services.compose`` (what the server would have got), the
 acceptance time of the event and the event linked. Keyed by ``demo-<our_reference>``, so running the
-seed again adds nothing. The official form is rendered as PDF for the first few only: WeasyPrint
-takes about half a second a page and the seed should stay quick.
+seed again adds nothing. Each carries the official form as PDF, as a message sent from the tracker
+does.
 """
 
 from __future__ import annotations
@@ -25,8 +25,6 @@ from foia.mail.outbound.services import (
 from foia.models import Channel, Event, EventKind, Organization
 from foia.workspace import documents as docs
 
-WITH_PDF = 5
-
 
 def seed_outgoing_mail(org: Organization, user) -> int:
     """Returns how many messages were added."""
@@ -41,7 +39,7 @@ def seed_outgoing_mail(org: Organization, user) -> int:
         )
     )
     added = 0
-    for index, event in enumerate(sent):
+    for event in sent:
         request = event.request
         key = f"demo-{request.our_reference or request.pk}"
         if key in have or not request.authority.email:
@@ -61,7 +59,7 @@ def seed_outgoing_mail(org: Organization, user) -> int:
             to=[request.authority.email],
             subject=request_subject(request),
             body=letter,
-            include_form_pdf=index < WITH_PDF,
+            include_form_pdf=True,
             message_id=make_message_id(MessageKind.REQUEST, request.pk, key),
             idempotency_key=key,
             event_values={"kind": EventKind.SENT},

@@ -29,8 +29,9 @@ from foia.models import (
 from foia.stats.models import GROUND_FIELDS, Outcome
 from foia.workspace import campaign_selectors
 
-# One PDF per letter costs a WeasyPrint run (~0.1 s): above this the ZIP holds the text letters.
-LETTERS_PDF_MAX = 300
+# A letter's PDF takes about a millisecond and 20 KB (letter_pdf): up to this many drafts one ZIP
+# of PDFs (about 20 MB, a second or two); above, text letters in parts of LETTERS_PER_PART.
+LETTERS_PDF_MAX = 1000
 LETTERS_PER_PART = 500
 
 
