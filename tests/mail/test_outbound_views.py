@@ -213,6 +213,8 @@ def test_a_campaign_is_sent_from_its_page_with_progress(
             information_sought="Ugovori.",
         )
     client = as_user(owner)
+    page = client.get(reverse("workspace:campaign", args=[campaign.pk])).content.decode()
+    assert "Send all drafts by e-mail</button>" in page
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(reverse("workspace:mail_campaign", args=[campaign.pk]))
     # The request only stores the wish; the worker's task queues the messages.
@@ -242,3 +244,8 @@ def test_send_all_with_no_draft_left_says_so_and_queues_nothing(
         response = client.post(reverse("workspace:mail_campaign", args=[campaign.pk]), follow=True)
     assert response.status_code == 200 and callbacks == []
     assert "There are no drafts left to send by e-mail." in response.content.decode()
+    # The page says so in the sending section too, instead of offering the button.
+    page = client.get(reverse("workspace:campaign", args=[campaign.pk])).content.decode()
+    section = page.split('id="campaign-mail"', 1)[1].split("</section>", 1)[0]
+    assert "There are no drafts left to send by e-mail." in section
+    assert "Send all drafts by e-mail" not in section

@@ -30,14 +30,16 @@ SKIPPED_SHOWN = 10
 
 
 @register.inclusion_tag("mail/outbound/_campaign_sending.html")
-def campaign_mail(campaign, can_edit: bool):
+def campaign_mail(campaign, can_edit: bool, drafts: int):
     """The progress, and the worker's preparation of "Send all drafts": still running, and the
-    drafts it could not queue with the reason (the first few, then how many more)."""
+    drafts it could not queue with the reason (the first few, then how many more). The button
+    only while there are ``drafts`` to send."""
     sending = CampaignSending.objects.filter(campaign_id=campaign.pk).first()
     reasons = list((sending.skipped if sending else {}).values())
     return {
         "campaign": campaign,
         "can_edit": can_edit,
+        "drafts": drafts,
         "progress": campaign_progress(campaign),
         "sending": sending,
         "skipped": reasons[:SKIPPED_SHOWN],
