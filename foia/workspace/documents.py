@@ -10,7 +10,7 @@ gives both the editable text and the PDF:
     [x] / [ ]              a ticked / empty box of the official form
     blank line             new paragraph
 
-PDFs are rendered server-side by WeasyPrint with the DejaVu fonts, which carry č ć š ž đ.
+PDFs are written by ``letter_pdf`` with the DejaVu fonts embedded, which carry č ć š ž đ and Cyrillic.
 """
 
 from __future__ import annotations

@@ -734,7 +734,7 @@ def campaign_send(
     (as ``message_queue`` holds one): the checks of ``message_queue`` per draft, one INSERT for the
     chunk. With ``budget_seconds`` it stops after the chunk that exceeds it (``done=False``).
     Each message carries the official form as PDF (``include_form_pdf``; the benchmark turns it off
-    to measure the sending without WeasyPrint)."""
+    to measure the sending without it)."""
     started = time.monotonic()
     queued: list[int] = []
     skipped: dict[int, str] = {}
